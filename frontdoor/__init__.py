@@ -1,0 +1,1 @@
+"""Front Door: software for a children's safeguarding Integrated Front Door."""

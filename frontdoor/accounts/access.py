@@ -1,0 +1,111 @@
+"""The one access policy: which role may do what, to which objects. The default is deny.
+
+Every view and API endpoint declares a ``Perm``; ``can`` answers for one object and the
+``visible_*`` functions filter querysets. Nothing else in the code base decides access.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from frontdoor.accounts.models import Role
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
+
+class Perm(StrEnum):
+    CONTACT_CREATE = "contact_create"
+    CONTACT_VIEW = "contact_view"
+    SCREEN = "screen"
+    ENQUIRY_VIEW = "enquiry_view"
+    ENQUIRY_WORK = "enquiry_work"  # rate, lived experience, send requests, record decision
+    SIGN_OFF = "sign_off"
+    REQUEST_VIEW = "request_view"
+    REQUEST_ANSWER = "request_answer"
+    TRANSFER_REQUEST = "transfer_request"
+    TRANSFER_VIEW = "transfer_view"
+    TRANSFER_RESPOND = "transfer_respond"
+    VISIT_RECORD = "visit_record"
+    CHILD_VIEW = "child_view"
+    QUEUE_VIEW = "queue_view"
+    OVERVIEW_VIEW = "overview_view"
+    ACCESS_LOG_VIEW = "access_log_view"
+
+
+P = Perm
+_CASE_READ = {P.CONTACT_VIEW, P.ENQUIRY_VIEW, P.TRANSFER_VIEW, P.CHILD_VIEW}
+_MASH = _CASE_READ | {
+    P.SCREEN,
+    P.ENQUIRY_WORK,
+    P.TRANSFER_REQUEST,
+    P.QUEUE_VIEW,
+    P.OVERVIEW_VIEW,
+    P.REQUEST_VIEW,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.CONTACT_OFFICER: frozenset(
+        {P.CONTACT_CREATE, P.CONTACT_VIEW, P.CHILD_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
+    ),
+    Role.MASH_SOCIAL_WORKER: frozenset(_MASH | {P.CONTACT_CREATE}),
+    Role.MASH_MANAGER: frozenset(_MASH | {P.CONTACT_CREATE, P.SIGN_OFF}),
+    Role.PARTNER_PRACTITIONER: frozenset({P.REQUEST_VIEW, P.REQUEST_ANSWER, P.QUEUE_VIEW}),
+    Role.ASSESSMENT_SOCIAL_WORKER: frozenset(_CASE_READ | {P.VISIT_RECORD, P.QUEUE_VIEW}),
+    Role.ASSESSMENT_MANAGER: frozenset(
+        _CASE_READ | {P.VISIT_RECORD, P.TRANSFER_RESPOND, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
+    ),
+    Role.PERFORMANCE_ANALYST: frozenset({P.OVERVIEW_VIEW}),
+    Role.AUDITOR: frozenset(_CASE_READ | {P.REQUEST_VIEW, P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
+    Role.PARTNERSHIP_LEAD: frozenset({P.OVERVIEW_VIEW}),
+    Role.ADMINISTRATOR: frozenset({P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
+}
+
+
+def permissions_for(user: Any) -> frozenset[Perm]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def can(user: Any, perm: Perm, obj: Any = None) -> bool:
+    """May ``user`` do ``perm`` (to ``obj``, when given)? Deny unless a rule allows."""
+    if perm not in permissions_for(user):
+        return False
+    if obj is None:
+        return True
+    model = type(obj).__name__
+    if model == "PartnerRequest":
+        if user.role == Role.PARTNER_PRACTITIONER:
+            return bool(user.agency_id) and obj.agency_id == user.agency_id
+        return perm == P.REQUEST_VIEW
+    if model == "Decision" and perm == P.SIGN_OFF:
+        return bool(obj.recorded_by_id != user.pk)
+    if model == "Transfer" and perm in (P.TRANSFER_RESPOND, P.VISIT_RECORD):
+        return bool(user.team_id) and obj.to_team_id == user.team_id
+    return True
+
+
+def visible_requests(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Partner practitioners see only the requests sent to their own agency."""
+    if P.REQUEST_VIEW not in permissions_for(user):
+        return qs.none()
+    if user.role == Role.PARTNER_PRACTITIONER:
+        return qs.filter(agency_id=user.agency_id) if user.agency_id else qs.none()
+    return qs
+
+
+def visible_case_records(user: Any, qs: QuerySet[Any], perm: Perm) -> QuerySet[Any]:
+    """Contacts, enquiries, transfers and children: all or nothing by role for now."""
+    return qs if perm in permissions_for(user) else qs.none()
+
+
+def visible_transfers(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    if P.TRANSFER_VIEW not in permissions_for(user):
+        return qs.none()
+    if user.role in (Role.ASSESSMENT_SOCIAL_WORKER, Role.ASSESSMENT_MANAGER):
+        return qs.filter(Q(to_team_id=user.team_id) | Q(allocated_to=user))
+    return qs

@@ -1,0 +1,143 @@
+"""Contacts: every approach to the front door about one or more children."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    ONLINE_FORM = "online_form", "Online form"
+    PARTNER_API = "partner_api", "Partner API"
+    POLICE_NOTIFICATION = "police_notification", "Police notification"
+
+
+class ReferralSource(models.TextChoices):
+    """CIN census referral source (2022+ list)."""
+
+    S1A = "1A", "Individual – family member, relative or carer"
+    S1B = "1B", "Individual – acquaintance"
+    S1C = "1C", "Individual – self"
+    S1D = "1D", "Individual – other"
+    S2A = "2A", "Schools"
+    S2B = "2B", "Education services"
+    S3A = "3A", "Health – GP"
+    S3B = "3B", "Health – health visitor"
+    S3C = "3C", "Health – school nurse"
+    S3D = "3D", "Health – other primary health"
+    S3E = "3E", "Health – A&E"
+    S3F = "3F", "Health – other"
+    S4 = "4", "Housing"
+    S5A = "5A", "LA – social care"
+    S5B = "5B", "LA – other internal"
+    S5C = "5C", "LA – external"
+    S5D = "5D", "LA – early help"
+    S6 = "6", "Police"
+    S7 = "7", "Other legal agency"
+    S8 = "8", "Other"
+    S9 = "9", "Anonymous"
+    S10 = "10", "Unknown"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    ASKED_NO_ANSWER = "asked", "Asked, no answer yet"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
+class LawfulBasis(models.TextChoices):
+    PUBLIC_TASK = "public_task", "Public task (UK GDPR 6(1)(e))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (UK GDPR 6(1)(c))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (UK GDPR 6(1)(d))"
+    CONSENT = "consent", "Consent (UK GDPR 6(1)(a))"
+
+
+class ScreeningOutcome(models.TextChoices):
+    ALLOCATED_WORKER = "allocated_worker", "Pass to the allocated worker (case already open)"
+    ADVICE_NFA = "advice_nfa", "Advice, signposting or no further action"
+    EARLY_HELP = "early_help", "Early help"
+    MASH_ENQUIRY = "mash_enquiry", "MASH enquiry"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Immediate strategy discussion"
+
+
+class Contact(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    received_at = models.DateTimeField(db_index=True)
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_agency = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    concern = models.TextField()
+    immediate_risk = models.BooleanField(default=False)
+    consent_status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    consent_reason = models.TextField(blank=True)
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    sharing_override_reason = models.TextField(
+        blank=True, help_text="Why information is shared without consent, where it is."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ContactChild(models.Model):
+    """One child named in a contact. Each child gets its own screening decision."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="contacts")
+    screening_due_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=30, choices=ScreeningOutcome.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referrer_acknowledged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["contact", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "child"], name="contact_child_once"),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(screened_at__isnull=True))
+                | (~Q(outcome="") & Q(screened_at__isnull=False)),
+                name="contact_child_outcome_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact.reference}: {self.child}"
+
+
+class Referral(models.Model):
+    """A contact about a child that goes on: the start of a CIN episode."""
+
+    contact_child = models.OneToOneField(
+        ContactChild, on_delete=models.PROTECT, related_name="referral"
+    )
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    referral_date = models.DateField(db_index=True)
+    source = models.CharField(max_length=3, choices=ReferralSource.choices)
+    nfa = models.BooleanField("referral NFA", default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-referral_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk} ({self.child})"

@@ -1,0 +1,165 @@
+"""MASH enquiries, BRAG ratings, partner information requests and decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Rating(models.TextChoices):
+    RED = "RED", "Red"
+    AMBER = "AMBER", "Amber"
+    GREEN = "GREEN", "Green"
+    BLUE = "BLUE", "Blue"
+
+
+class EnquiryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DECIDED = "decided", "Decision recorded"
+    CLOSED = "closed", "Closed"
+
+
+class Enquiry(models.Model):
+    referral = models.OneToOneField(
+        "intake.Referral", on_delete=models.PROTECT, related_name="enquiry"
+    )
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enquiries")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(help_text="When the enquiry entered the MASH.")
+    rating = models.CharField(max_length=5, choices=Rating.choices)
+    rated_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=EnquiryStatus.choices, default="open")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    lived_experience = models.TextField(
+        blank=True, help_text="The child's own words, wishes and feelings; a day in their life."
+    )
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self) -> str:
+        return f"MASH enquiry {self.pk} ({self.child})"
+
+
+class RatingChange(models.Model):
+    """Every rating an enquiry has had: who set it, when and why."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="ratings")
+    rating = models.CharField(max_length=5, choices=Rating.choices)
+    previous = models.CharField(max_length=5, choices=Rating.choices, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RequestTemplate(models.Model):
+    """The questions the MASH asks one agency."""
+
+    agency = models.OneToOneField(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="request_template"
+    )
+    questions = models.JSONField(help_text="A list of questions, one string each.")
+
+    def __str__(self) -> str:
+        return f"Questions for {self.agency}"
+
+
+class RequestStatus(models.TextChoices):
+    SENT = "sent", "Awaiting answer"
+    ANSWERED = "answered", "Information shared"
+    NOT_SHARED = "not_shared", "Not shared"
+
+
+class PartnerRequest(models.Model):
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="requests")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="requests")
+    questions = models.JSONField(help_text="The questions as sent (a copy of the template).")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=12, choices=RequestStatus.choices, default="sent")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField(blank=True)
+    not_shared_reason = models.TextField(blank=True)
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enquiry", "agency"],
+                condition=Q(status="sent"),
+                name="one_open_request_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", answered_at__isnull=True)
+                | (~Q(status="sent") & Q(answered_at__isnull=False)),
+                name="request_answered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to {self.agency} for enquiry {self.enquiry_id}"
+
+
+class DecisionOutcome(models.TextChoices):
+    NFA = "nfa", "No further action"
+    ADVICE = "advice", "Information, advice or signposting"
+    EARLY_HELP = "early_help", "Early help"
+    S17_ASSESSMENT = "s17", "Child and family assessment (section 17)"
+    S47_STRATEGY = "s47", "Strategy discussion (section 47)"
+    OTHER_SERVICE = "other_service", "Another service"
+
+
+TRANSFER_OUTCOMES = {DecisionOutcome.S17_ASSESSMENT, DecisionOutcome.S47_STRATEGY}
+NFA_OUTCOMES = {DecisionOutcome.NFA, DecisionOutcome.ADVICE}
+
+
+class Decision(models.Model):
+    """The MASH decision: recorded by a social worker, signed off by another person, a manager."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    rationale = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    signoff_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    oversight = models.TextField(blank=True, help_text="The manager's direction and rationale.")
+    referrer_feedback = models.TextField(blank=True)
+    feedback_given_at = models.DateTimeField(null=True, blank=True)
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True)
+                | ~Q(signed_off_by=models.F("recorded_by")),
+                name="decision_signed_off_by_another",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_at__isnull=True) | Q(signed_off_at__gte=models.F("recorded_at")),
+                name="decision_signoff_after_recording",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision on enquiry {self.enquiry_id}: {self.get_outcome_display()}"

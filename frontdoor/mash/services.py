@@ -1,0 +1,355 @@
+"""MASH enquiries, ratings, partner information requests and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.accounts.models import Agency
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.mash.models import (
+    NFA_OUTCOMES,
+    TRANSFER_OUTCOMES,
+    Decision,
+    DecisionOutcome,
+    Enquiry,
+    EnquiryStatus,
+    PartnerRequest,
+    Rating,
+    RatingChange,
+    RequestStatus,
+    RequestTemplate,
+)
+from frontdoor.policies.rules import rules_for
+from frontdoor.policies.selectors import policy_in_force
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+    from frontdoor.intake.models import Referral
+
+
+def _changed(*, enquiry: Enquiry, by: User | None, at: datetime) -> None:
+    access_log_record(
+        user=by, children=[enquiry.child], record=enquiry, action=AccessAction.CHANGE, at=at
+    )
+
+
+def enquiry_open(
+    *, referral: Referral, rating: str, by: User, reason: str, at: datetime | None = None
+) -> Enquiry:
+    """Open a MASH enquiry for a referral, with its first rating (called from screening)."""
+    from frontdoor.intake.services import mash_team
+
+    at = at or timezone.now()
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "Select a BRAG rating"})
+    with transaction.atomic():
+        policy = policy_in_force(at)
+        enquiry = Enquiry.objects.create(
+            referral=referral,
+            child=referral.child,
+            team=mash_team(),
+            entered_at=at,
+            rating=rating,
+            rated_at=at,
+            due_at=rules_for(policy).due("enquiry", at, rating),
+            policy=policy,
+        )
+        RatingChange.objects.create(enquiry=enquiry, rating=rating, at=at, by=by, reason=reason)
+        event_append(
+            record=enquiry,
+            action="enquiry.opened",
+            summary=f"MASH enquiry opened, rated {Rating(rating).label}",
+            at=at,
+            actor=by,
+            child=enquiry.child,
+            after={"rating": rating, "due_at": enquiry.due_at},
+            reason=reason,
+        )
+        _changed(enquiry=enquiry, by=by, at=at)
+    return enquiry
+
+
+def _locked_open_enquiry(enquiry: Enquiry) -> Enquiry:
+    locked = Enquiry.objects.select_for_update().select_related("child", "policy").get(pk=enquiry.pk)
+    if locked.status != EnquiryStatus.OPEN:
+        raise ValidationError("This enquiry already has a decision")
+    return locked
+
+
+def enquiry_rate(
+    *, enquiry: Enquiry, rating: str, reason: str, by: User, at: datetime | None = None
+) -> Enquiry:
+    """Re-rate an enquiry. The clock keeps its start; the deadline moves to the new rating's."""
+    at = at or timezone.now()
+    errors: dict[str, str] = {}
+    if rating not in Rating.values:
+        errors["rating"] = "Select a BRAG rating"
+    if not reason.strip():
+        errors["reason"] = "Enter why the rating is changing"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_open_enquiry(enquiry)
+        if rating == locked.rating:
+            raise ValidationError({"rating": f"The enquiry is already rated {Rating(rating).label}"})
+        if at < locked.entered_at:
+            raise ValidationError({"rating": "A rating cannot be earlier than the enquiry began"})
+        rules = rules_for(locked.policy)
+        before = {"rating": locked.rating, "due_at": locked.due_at}
+        RatingChange.objects.create(
+            enquiry=locked, rating=rating, previous=locked.rating, at=at, by=by, reason=reason
+        )
+        locked.rating = rating
+        locked.rated_at = at
+        locked.due_at = rules.due("enquiry", locked.entered_at, rating)
+        locked.save(update_fields=["rating", "rated_at", "due_at"])
+        for request in locked.requests.filter(status=RequestStatus.SENT).select_related("policy"):
+            request.due_at = rules_for(request.policy).due("partner_request", request.sent_at, rating)
+            request.save(update_fields=["due_at"])
+        event_append(
+            record=locked,
+            action="enquiry.rated",
+            summary=f"Re-rated from {Rating(before['rating']).label} to {Rating(rating).label}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before=before,
+            after={"rating": rating, "due_at": locked.due_at},
+            reason=reason,
+        )
+        _changed(enquiry=locked, by=by, at=at)
+    return locked
+
+
+def enquiry_record_lived_experience(
+    *, enquiry: Enquiry, text: str, by: User, at: datetime | None = None
+) -> Enquiry:
+    at = at or timezone.now()
+    if not text.strip():
+        raise ValidationError({"lived_experience": "Enter the child's lived experience"})
+    with transaction.atomic():
+        locked = _locked_open_enquiry(enquiry)
+        before = {"lived_experience": locked.lived_experience}
+        locked.lived_experience = text
+        locked.save(update_fields=["lived_experience"])
+        event_append(
+            record=locked,
+            action="enquiry.lived_experience",
+            summary="Child's lived experience recorded",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before=before,
+            after={"lived_experience": text},
+        )
+        _changed(enquiry=locked, by=by, at=at)
+    return locked
+
+
+def request_send(
+    *, enquiry: Enquiry, agency: Agency, by: User, at: datetime | None = None, note: str = ""
+) -> PartnerRequest:
+    """Send an information request to a partner agency, from that agency's template."""
+    from frontdoor.mash.tasks import notify_agency_of_request
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_enquiry(enquiry)
+        if not (agency.active and agency.receives_requests):
+            raise ValidationError({"agency": f"{agency.name} does not take information requests"})
+        if locked.requests.filter(agency=agency, status=RequestStatus.SENT).exists():
+            raise ValidationError({"agency": f"{agency.name} already has an open request"})
+        if at < locked.entered_at:
+            raise ValidationError({"agency": "A request cannot be earlier than the enquiry began"})
+        template = RequestTemplate.objects.filter(agency=agency).first()
+        questions = list(template.questions) if template else []
+        if note.strip():
+            questions.append(note.strip())
+        if not questions:
+            raise ValidationError({"agency": f"{agency.name} has no question template: add a note"})
+        policy = policy_in_force(at)
+        request = PartnerRequest.objects.create(
+            enquiry=locked,
+            agency=agency,
+            questions=questions,
+            sent_at=at,
+            sent_by=by,
+            due_at=rules_for(policy).due("partner_request", at, locked.rating),
+            policy=policy,
+        )
+        event_append(
+            record=request,
+            action="request.sent",
+            summary=f"Information request sent to {agency.name}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            after={"agency": agency.code, "due_at": request.due_at},
+        )
+        _changed(enquiry=locked, by=by, at=at)
+        transaction.on_commit(lambda: notify_agency_of_request.enqueue(request_id=request.pk))
+    return request
+
+
+def request_answer(
+    *,
+    request: PartnerRequest,
+    shared: bool,
+    by: User,
+    response: str = "",
+    not_shared_reason: str = "",
+    at: datetime | None = None,
+) -> PartnerRequest:
+    """A partner answers: the information, or that it is not shared and why."""
+    at = at or timezone.now()
+    if shared and not response.strip():
+        raise ValidationError({"response": "Enter the information your agency holds"})
+    if not shared and not not_shared_reason.strip():
+        raise ValidationError({"not_shared_reason": "Enter why the information is not shared"})
+    with transaction.atomic():
+        locked = PartnerRequest.objects.select_for_update().select_related("enquiry__child").get(
+            pk=request.pk
+        )
+        if locked.status != RequestStatus.SENT:
+            raise ValidationError("This request has already been answered")
+        if at < locked.sent_at:
+            raise ValidationError("An answer cannot be earlier than the request was sent")
+        locked.status = RequestStatus.ANSWERED if shared else RequestStatus.NOT_SHARED
+        locked.answered_at = at
+        locked.answered_by = by
+        locked.response = response if shared else ""
+        locked.not_shared_reason = "" if shared else not_shared_reason
+        locked.save()
+        event_append(
+            record=locked,
+            action="request.answered" if shared else "request.not_shared",
+            summary=f"{locked.agency.name} "
+            + ("shared information" if shared else "did not share information"),
+            at=at,
+            actor=by,
+            child=locked.enquiry.child,
+            before={"status": RequestStatus.SENT},
+            after={"status": locked.status},
+            reason=not_shared_reason,
+        )
+        access_log_record(
+            user=by, children=[locked.enquiry.child], record=locked, action=AccessAction.CHANGE, at=at
+        )
+    return locked
+
+
+def decision_record(
+    *,
+    enquiry: Enquiry,
+    outcome: str,
+    rationale: str,
+    referrer_feedback: str,
+    by: User,
+    at: datetime | None = None,
+) -> Decision:
+    """A MASH social worker records the decision; it then waits for a manager's sign-off."""
+    at = at or timezone.now()
+    errors: dict[str, str] = {}
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = "Select the decision"
+    if not rationale.strip():
+        errors["rationale"] = "Enter the rationale for the decision"
+    if not referrer_feedback.strip():
+        errors["referrer_feedback"] = "Enter the feedback to give the referrer"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_open_enquiry(enquiry)
+        if at < locked.entered_at:
+            raise ValidationError({"outcome": "A decision cannot be earlier than the enquiry began"})
+        policy = policy_in_force(at)
+        decision = Decision.objects.create(
+            enquiry=locked,
+            outcome=outcome,
+            rationale=rationale,
+            referrer_feedback=referrer_feedback,
+            recorded_by=by,
+            recorded_at=at,
+            signoff_due_at=rules_for(policy).due("signoff", at, locked.rating),
+            policy=policy,
+        )
+        locked.status = EnquiryStatus.DECIDED
+        locked.completed_at = at
+        locked.save(update_fields=["status", "completed_at"])
+        event_append(
+            record=locked,
+            action="decision.recorded",
+            summary=f"Decision recorded: {DecisionOutcome(outcome).label}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before={"status": EnquiryStatus.OPEN},
+            after={"status": EnquiryStatus.DECIDED, "outcome": outcome},
+            reason=rationale,
+        )
+        _changed(enquiry=locked, by=by, at=at)
+    return decision
+
+
+def decision_sign_off(
+    *, decision: Decision, oversight: str, by: User, at: datetime | None = None
+) -> Decision:
+    """A manager who is not the author signs the decision off; the referrer is told."""
+    from frontdoor.mash.tasks import send_referrer_feedback
+
+    at = at or timezone.now()
+    if not oversight.strip():
+        raise ValidationError({"oversight": "Enter your management oversight and rationale"})
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().select_related(
+            "enquiry__child", "enquiry__referral"
+        ).get(pk=decision.pk)
+        if locked.signed_off_at is not None:
+            raise ValidationError("This decision has already been signed off")
+        if locked.recorded_by_id == by.pk:
+            raise ValidationError(
+                {"oversight": "A manager other than the decision's author must sign it off"}
+            )
+        if at < locked.recorded_at:
+            raise ValidationError({"oversight": "Sign-off cannot be earlier than the decision"})
+        locked.signed_off_by = by
+        locked.signed_off_at = at
+        locked.oversight = oversight
+        locked.feedback_given_at = at
+        locked.save()
+        enquiry = locked.enquiry
+        if locked.outcome not in TRANSFER_OUTCOMES:
+            enquiry.status = EnquiryStatus.CLOSED
+            enquiry.save(update_fields=["status"])
+        if locked.outcome in NFA_OUTCOMES:
+            referral = enquiry.referral
+            referral.nfa = True
+            referral.save(update_fields=["nfa"])
+        event_append(
+            record=enquiry,
+            action="decision.signed_off",
+            summary=f"Decision signed off: {locked.get_outcome_display()}",
+            at=at,
+            actor=by,
+            child=enquiry.child,
+            after={"signed_off_by": by.pk, "outcome": locked.outcome},
+            reason=oversight,
+        )
+        event_append(
+            record=enquiry,
+            action="decision.feedback_given",
+            summary="Feedback given to the referrer",
+            at=at,
+            actor=by,
+            child=enquiry.child,
+            after={"feedback": locked.referrer_feedback},
+        )
+        _changed(enquiry=enquiry, by=by, at=at)
+        transaction.on_commit(lambda: send_referrer_feedback.enqueue(decision_id=locked.pk))
+    return locked

@@ -1,0 +1,200 @@
+"""Children and adults, their identifiers, addresses and relationships."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+
+class PersonKind(models.TextChoices):
+    CHILD = "child", "Child"
+    ADULT = "adult", "Adult"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
+
+
+class Gender(models.TextChoices):
+    """CIN census GenderCurrent."""
+
+    NOT_RECORDED = "0", "Not recorded or unborn"
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+    INDETERMINATE = "9", "Indeterminate"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WOTH = "WOTH", "Any other White background"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Caribbean"
+    BAFR = "BAFR", "African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class DisabilityCode(models.TextChoices):
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility"
+    HAND = "HAND", "Hand function"
+    PC = "PC", "Personal care"
+    INC = "INC", "Incontinence"
+    COMM = "COMM", "Communication"
+    LD = "LD", "Learning"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour"
+    CON = "CON", "Consciousness"
+    AUT = "AUT", "Autism"
+    DDA = "DDA", "Other"
+
+
+class Person(models.Model):
+    """A child or an adult known to the front door."""
+
+    kind = models.CharField(max_length=10, choices=PersonKind.choices, default=PersonKind.CHILD)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.NOT_RECORDED)
+    ethnicity = models.CharField(
+        max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT, blank=True
+    )
+    nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, db_index=True)
+    first_language = models.CharField(max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    religion = models.CharField(max_length=60, blank=True)
+    # An allocated social worker means the case is open: new concerns go to them.
+    allocated_worker = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(date_of_birth__isnull=False) & Q(expected_date_of_birth__isnull=False)),
+                name="person_dob_or_expected_dob",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or ("Unborn child" if self.expected_date_of_birth else "Name not known")
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None and self.expected_date_of_birth is not None
+
+    def age_on(self, on: date) -> int | None:
+        """Age at last birthday; -1 for an unborn child (Annex A)."""
+        if self.date_of_birth is None:
+            return -1 if self.expected_date_of_birth else None
+        dob = self.date_of_birth
+        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+class Alias(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=40, default="also known as")
+
+    class Meta:
+        verbose_name_plural = "aliases"
+
+
+class Disability(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disabilities")
+    code = models.CharField(max_length=4, choices=DisabilityCode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "code"], name="disability_once_per_person")
+        ]
+        verbose_name_plural = "disabilities"
+
+
+class Address(models.Model):
+    """An address a person lives or lived at; the history is the postcode history."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    line_1 = models.CharField(max_length=200)
+    line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, db_index=True)
+    moved_in = models.DateField(null=True, blank=True)
+    moved_out = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-moved_in", "-id"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moved_out__isnull=True)
+                | Q(moved_in__isnull=True)
+                | Q(moved_out__gte=models.F("moved_in")),
+                name="address_moved_out_after_moved_in",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in [self.line_1, self.line_2, self.town, self.postcode] if p)
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Sibling"
+    GRANDPARENT = "grandparent", "Grandparent"
+    PARTNER_OF_PARENT = "partner_of_parent", "Parent's partner"
+    OTHER_RELATIVE = "other_relative", "Other relative"
+    OTHER = "other", "Other"
+
+
+class Relationship(models.Model):
+    """``person`` is ``kind`` to ``child`` (for example: Jane is parent to Sam)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
+    parental_responsibility = models.BooleanField(default=False)
+    household_member = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "child", "kind"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("child")), name="relationship_not_self"
+            ),
+        ]

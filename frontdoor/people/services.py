@@ -1,0 +1,81 @@
+"""Writing people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from frontdoor.audit.services import event_append
+from frontdoor.people.models import Address, Person, PersonKind, Sex
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """What a contact tells us about a child not yet known to the front door."""
+
+    first_name: str = ""
+    last_name: str = ""
+    date_of_birth: date | None = None
+    expected_date_of_birth: date | None = None
+    sex: str = Sex.UNKNOWN
+    postcode: str = ""
+    address_line_1: str = ""
+
+
+def child_details_validate(details: ChildDetails, *, on: date) -> None:
+    errors: dict[str, str] = {}
+    if details.date_of_birth and details.expected_date_of_birth:
+        errors["date_of_birth"] = "Give a date of birth or an expected date of birth, not both"
+    if details.date_of_birth and details.date_of_birth > on:
+        errors["date_of_birth"] = "Date of birth must be on or before the date of the contact"
+    if details.date_of_birth and (on.year - details.date_of_birth.year) > 25:
+        errors["date_of_birth"] = "Date of birth must be within the last 25 years"
+    if details.expected_date_of_birth and details.expected_date_of_birth < on:
+        errors["expected_date_of_birth"] = (
+            "Expected date of birth must be on or after the date of the contact"
+        )
+    if not (details.first_name or details.last_name or details.expected_date_of_birth):
+        errors["first_name"] = "Enter the child's name, or an expected date of birth if unborn"
+    if errors:
+        raise ValidationError(errors)
+
+
+def child_create(
+    *, details: ChildDetails, by: User | None, at: datetime | None = None, on: date | None = None
+) -> Person:
+    """Create a child record (called inside the caller's transaction)."""
+    at = at or timezone.now()
+    child_details_validate(details, on=on or timezone.localdate(at))
+    child = Person.objects.create(
+        kind=PersonKind.CHILD,
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
+        date_of_birth=details.date_of_birth,
+        expected_date_of_birth=details.expected_date_of_birth,
+        sex=details.sex or Sex.UNKNOWN,
+        created_at=at,
+    )
+    if details.postcode or details.address_line_1:
+        Address.objects.create(
+            person=child,
+            line_1=details.address_line_1 or "Not given",
+            postcode=details.postcode.upper().strip(),
+            moved_in=None,
+        )
+    event_append(
+        record=child,
+        action="person.created",
+        summary=f"Child record created for {child.full_name}",
+        at=at,
+        actor=by,
+        child=child,
+        after={"name": child.full_name, "date_of_birth": details.date_of_birth},
+    )
+    return child

@@ -1,0 +1,223 @@
+"""Transfers to the assessment team and first visits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.accounts.models import Team, TeamKind
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.mash.models import TRANSFER_OUTCOMES, EnquiryStatus
+from frontdoor.policies.rules import rules_for
+from frontdoor.policies.selectors import policy_in_force
+from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+    from frontdoor.intake.models import Referral
+
+
+def assessment_team() -> Team:
+    team = Team.objects.filter(kind=TeamKind.ASSESSMENT).order_by("id").first()
+    if team is None:
+        raise ValidationError("No assessment team is set up: ask an administrator to add one")
+    return team
+
+
+def _log(transfer: Transfer, by: User | None, at: datetime) -> None:
+    access_log_record(
+        user=by, children=[transfer.child], record=transfer, action=AccessAction.CHANGE, at=at
+    )
+
+
+def transfer_request(
+    *,
+    referral: Referral,
+    route: str,
+    rating: str,
+    summary: str,
+    by: User,
+    at: datetime | None = None,
+    to_team: Team | None = None,
+) -> Transfer:
+    """Ask the assessment team to take a referral, at the speed of its rating."""
+    at = at or timezone.now()
+    if route not in TransferRoute.values:
+        raise ValidationError({"route": "Select the route"})
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter a summary of the MASH information"})
+    with transaction.atomic():
+        enquiry = getattr(referral, "enquiry", None)
+        if enquiry is not None:
+            decision = getattr(enquiry, "decision", None)
+            if decision is None or decision.signed_off_at is None:
+                raise ValidationError("The MASH decision must be signed off before a transfer")
+            if decision.outcome not in TRANSFER_OUTCOMES:
+                raise ValidationError("This decision does not lead to the assessment team")
+            if at < decision.signed_off_at:
+                raise ValidationError({"summary": "A transfer cannot be earlier than the sign-off"})
+        if Transfer.objects.filter(
+            referral=referral, status__in=[TransferStatus.REQUESTED, TransferStatus.ACCEPTED]
+        ).exists():
+            raise ValidationError("This referral already has a transfer in progress")
+        policy = policy_in_force(at)
+        rules = rules_for(policy)
+        transfer = Transfer.objects.create(
+            referral=referral,
+            child=referral.child,
+            route=route,
+            rating=rating,
+            to_team=to_team or assessment_team(),
+            summary=summary,
+            requested_at=at,
+            requested_by=by,
+            acceptance_due_at=rules.due("transfer_acceptance", at, rating),
+            visit_due_at=rules.due("first_visit", at, rating),
+            policy=policy,
+        )
+        event_append(
+            record=transfer,
+            action="transfer.requested",
+            summary=f"Transfer to {transfer.to_team.name} requested",
+            at=at,
+            actor=by,
+            child=transfer.child,
+            after={
+                "route": route,
+                "rating": rating,
+                "acceptance_due_at": transfer.acceptance_due_at,
+                "visit_due_at": transfer.visit_due_at,
+            },
+        )
+        _log(transfer, by, at)
+    return transfer
+
+
+def _locked(transfer: Transfer, status: str) -> Transfer:
+    locked = Transfer.objects.select_for_update().select_related("child", "referral").get(
+        pk=transfer.pk
+    )
+    if locked.status != status:
+        raise ValidationError(f"This transfer is {locked.get_status_display().lower()}")
+    return locked
+
+
+def transfer_accept(
+    *, transfer: Transfer, allocated_to: User, by: User, at: datetime | None = None
+) -> Transfer:
+    """The assessment team accepts and allocates a social worker: the case is now open."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(transfer, TransferStatus.REQUESTED)
+        if at < locked.requested_at:
+            raise ValidationError({"allocated_to": "Acceptance cannot be earlier than the request"})
+        if allocated_to.team_id != locked.to_team_id:
+            raise ValidationError({"allocated_to": "Allocate a social worker in the receiving team"})
+        locked.status = TransferStatus.ACCEPTED
+        locked.responded_at = at
+        locked.responded_by = by
+        locked.allocated_to = allocated_to
+        locked.save()
+        child = locked.child
+        child.allocated_worker = allocated_to
+        child.save(update_fields=["allocated_worker"])
+        enquiry = getattr(locked.referral, "enquiry", None)
+        if enquiry is not None and enquiry.status != EnquiryStatus.CLOSED:
+            enquiry.status = EnquiryStatus.CLOSED
+            enquiry.save(update_fields=["status"])
+        event_append(
+            record=locked,
+            action="transfer.accepted",
+            summary=f"Transfer accepted; allocated to {allocated_to.display_name}",
+            at=at,
+            actor=by,
+            child=child,
+            before={"status": TransferStatus.REQUESTED},
+            after={"status": TransferStatus.ACCEPTED, "allocated_to": allocated_to.pk},
+        )
+        _log(locked, by, at)
+    return locked
+
+
+def transfer_return(
+    *, transfer: Transfer, reason: str, by: User, at: datetime | None = None
+) -> Transfer:
+    """The assessment team returns the transfer to the MASH, saying why."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"return_reason": "Enter why the transfer is being returned"})
+    with transaction.atomic():
+        locked = _locked(transfer, TransferStatus.REQUESTED)
+        if at < locked.requested_at:
+            raise ValidationError({"return_reason": "A return cannot be earlier than the request"})
+        locked.status = TransferStatus.RETURNED
+        locked.responded_at = at
+        locked.responded_by = by
+        locked.return_reason = reason
+        locked.save()
+        event_append(
+            record=locked,
+            action="transfer.returned",
+            summary="Transfer returned to the MASH",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before={"status": TransferStatus.REQUESTED},
+            after={"status": TransferStatus.RETURNED},
+            reason=reason,
+        )
+        _log(locked, by, at)
+    return locked
+
+
+def visit_record(
+    *,
+    transfer: Transfer,
+    visited_at: datetime,
+    child_seen: bool,
+    seen_alone: bool,
+    by: User,
+    notes: str = "",
+    at: datetime | None = None,
+) -> Visit:
+    """Record the first social work visit after an accepted transfer."""
+    at = at or timezone.now()
+    if seen_alone and not child_seen:
+        raise ValidationError({"seen_alone": "A child who was not seen cannot be seen alone"})
+    with transaction.atomic():
+        locked = _locked(transfer, TransferStatus.ACCEPTED)
+        if hasattr(locked, "visit"):
+            raise ValidationError("The first visit has already been recorded")
+        if visited_at < locked.requested_at:
+            raise ValidationError(
+                {"visited_at": "The visit cannot be earlier than the transfer was requested"}
+            )
+        if visited_at > at:
+            raise ValidationError({"visited_at": "The visit cannot be in the future"})
+        visit = Visit.objects.create(
+            transfer=locked,
+            child=locked.child,
+            visited_at=visited_at,
+            child_seen=child_seen,
+            seen_alone=seen_alone,
+            notes=notes,
+            recorded_by=by,
+            recorded_at=at,
+        )
+        event_append(
+            record=locked,
+            action="visit.recorded",
+            summary="First visit: "
+            + ("child seen" + (" alone" if seen_alone else "") if child_seen else "child not seen"),
+            at=at,
+            actor=by,
+            child=locked.child,
+            after={"visited_at": visited_at, "child_seen": child_seen, "seen_alone": seen_alone},
+        )
+        _log(locked, by, at)
+    return visit
