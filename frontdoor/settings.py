@@ -73,7 +73,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "frontdoor" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "frontdoor.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "frontdoor.jinja2.environment",
+            "context_processors": ["frontdoor.web.context.navigation"],
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

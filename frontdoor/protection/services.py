@@ -193,7 +193,8 @@ def visit_record(
         locked = _locked(transfer, TransferStatus.ACCEPTED)
         if hasattr(locked, "visit"):
             raise ValidationError("The first visit has already been recorded")
-        if visited_at < locked.requested_at:
+        # Visit times are recorded to the minute, so compare to the minute of the request.
+        if visited_at < locked.requested_at.replace(second=0, microsecond=0):
             raise ValidationError(
                 {"visited_at": "The visit cannot be earlier than the transfer was requested"}
             )

@@ -1,0 +1,20 @@
+"""What the page layout needs to know about the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from frontdoor.accounts.access import Perm, permissions_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    perms = permissions_for(getattr(request, "user", None))
+    return {
+        "can_queue": Perm.QUEUE_VIEW in perms,
+        "can_overview": Perm.OVERVIEW_VIEW in perms,
+        "can_create_contact": Perm.CONTACT_CREATE in perms,
+        "can_child": Perm.CHILD_VIEW in perms,
+        "can_screen": Perm.SCREEN in perms,
+    }

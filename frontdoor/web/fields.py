@@ -1,0 +1,87 @@
+"""GOV.UK-style form fields: a date as three inputs (day, month, year) and a 24-hour time."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Any
+
+from django import forms
+
+
+class DateInputWidget(forms.Widget):
+    """Reads ``<name>-day``, ``<name>-month`` and ``<name>-year``; renders through a macro."""
+
+    parts = ("day", "month", "year")
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return {part: (data.get(f"{name}-{part}") or "").strip() for part in self.parts}
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}-{part}" in data for part in self.parts)
+
+
+class GovDateField(forms.Field):
+    widget = DateInputWidget
+
+    def __init__(self, *, label_text: str, **kwargs: Any) -> None:
+        self.label_text = label_text
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        if not value or not any(value.values()):
+            return None
+        missing = [p for p in ("day", "month", "year") if not value.get(p)]
+        if missing:
+            raise forms.ValidationError(f"{self.label_text} must include a {missing[0]}")
+        try:
+            day, month, year = int(value["day"]), int(value["month"]), int(value["year"])
+        except ValueError as exc:
+            raise forms.ValidationError(f"{self.label_text} must be a real date") from exc
+        if year < 1900 or year > 2100:
+            raise forms.ValidationError(f"{self.label_text} must have a 4-digit year")
+        try:
+            return date(year, month, day)
+        except ValueError as exc:
+            raise forms.ValidationError(f"{self.label_text} must be a real date") from exc
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(f"Enter the {self.label_text.lower()}")
+
+    def bound_parts(self, data: Any, name: str) -> dict[str, str]:
+        return {part: (data.get(f"{name}-{part}") or "") for part in ("day", "month", "year")}
+
+
+TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class GovTimeField(forms.CharField):
+    """A 24-hour time such as 14:30."""
+
+    def __init__(self, *, label_text: str, **kwargs: Any) -> None:
+        self.label_text = label_text
+        kwargs.setdefault("max_length", 5)
+        kwargs.setdefault(
+            "error_messages", {
+                "required": f"Enter the {label_text.lower()}",
+                "max_length": f"{label_text} must be a 24-hour time, for example 14:30",
+            }
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        match = TIME_RE.match(text)
+        if not match:
+            raise forms.ValidationError(
+                f"{self.label_text} must be a 24-hour time, for example 14:30"
+            )
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise forms.ValidationError(f"{self.label_text} must be a real time")
+        return time(hour, minute)

@@ -1,0 +1,200 @@
+"""Forms: parse and check what people type; services decide what is allowed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from frontdoor.accounts.models import Agency, User
+from frontdoor.intake.models import Channel, ConsentStatus, LawfulBasis, ReferralSource, ScreeningOutcome
+from frontdoor.mash.models import DecisionOutcome, Rating
+from frontdoor.people.models import Sex
+from frontdoor.people.services import ChildDetails
+from frontdoor.web.fields import GovDateField, GovTimeField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+LONG_TEXT = 10000
+
+
+def _required(message: str) -> dict[str, str]:
+    return {"required": message, "invalid_choice": message}
+
+
+def _text(message: str, max_length: int = LONG_TEXT) -> forms.CharField:
+    return forms.CharField(
+        max_length=max_length,
+        error_messages={
+            "required": message,
+            "max_length": f"Must be {max_length} characters or fewer",
+        },
+    )
+
+
+def _optional_text(max_length: int = 200) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        error_messages={"max_length": f"Must be {max_length} characters or fewer"},
+    )
+
+
+def combine(day: Any, at: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class ChildFieldsMixin(forms.Form):
+    first_name = _optional_text(100)
+    last_name = _optional_text(100)
+    date_of_birth = GovDateField(label_text="Date of birth", required=False)
+    expected_date_of_birth = GovDateField(label_text="Expected date of birth", required=False)
+    sex = forms.ChoiceField(
+        choices=Sex.choices, error_messages=_required("Select the child's sex")
+    )
+    postcode = _optional_text(10)
+
+    def child_details(self) -> ChildDetails:
+        data = self.cleaned_data
+        return ChildDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            expected_date_of_birth=data["expected_date_of_birth"],
+            sex=data["sex"],
+            postcode=data["postcode"],
+        )
+
+
+class ChildForm(ChildFieldsMixin):
+    pass
+
+
+class ContactForm(ChildFieldsMixin):
+    received_date = GovDateField(label_text="Date received")
+    received_time = GovTimeField(label_text="Time received")
+    channel = forms.ChoiceField(
+        choices=Channel.choices, error_messages=_required("Select how the contact arrived")
+    )
+    source = forms.ChoiceField(
+        choices=ReferralSource.choices, error_messages=_required("Select the referral source")
+    )
+    referrer_name = _optional_text()
+    referrer_role = _optional_text()
+    referrer_agency = _optional_text()
+    referrer_phone = _optional_text(40)
+    referrer_email = forms.EmailField(
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    concern = _text("Enter the concern in the referrer's words")
+    immediate_risk = forms.ChoiceField(
+        choices=YES_NO, error_messages=_required("Select whether the child is at immediate risk")
+    )
+    consent_status = forms.ChoiceField(
+        choices=ConsentStatus.choices,
+        error_messages=_required("Select whether the family's consent was given"),
+    )
+    consent_reason = _optional_text(LONG_TEXT)
+    lawful_basis = forms.ChoiceField(
+        choices=LawfulBasis.choices,
+        error_messages=_required("Select the lawful basis for sharing information"),
+    )
+    sharing_override_reason = _optional_text(LONG_TEXT)
+
+    def received_at(self) -> datetime:
+        return combine(self.cleaned_data["received_date"], self.cleaned_data["received_time"])
+
+
+class ScreeningForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=ScreeningOutcome.choices, error_messages=_required("Select the screening decision")
+    )
+    rating = forms.ChoiceField(
+        choices=[("", "")] + list(Rating.choices), required=False
+    )
+    rationale = _text("Enter the reason for the decision")
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(choices=Rating.choices, error_messages=_required("Select a rating"))
+    reason = _text("Enter why the rating is changing")
+
+
+class LivedExperienceForm(forms.Form):
+    lived_experience = _text("Enter the child's lived experience")
+
+
+class RequestSendForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True, receives_requests=True),
+        empty_label=None,
+        error_messages=_required("Select the agency to ask"),
+    )
+    note = _optional_text(2000)
+
+
+class RequestAnswerForm(forms.Form):
+    shared = forms.ChoiceField(
+        choices=[("yes", "Yes, share the information"), ("no", "No, the information is not shared")],
+        error_messages=_required("Select whether your agency shares information"),
+    )
+    response = _optional_text(LONG_TEXT)
+    not_shared_reason = _optional_text(LONG_TEXT)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=DecisionOutcome.choices, error_messages=_required("Select the decision")
+    )
+    rationale = _text("Enter the rationale for the decision")
+    referrer_feedback = _text("Enter the feedback to give the referrer")
+
+
+class SignOffForm(forms.Form):
+    oversight = _text("Enter your management oversight and rationale")
+
+
+class TransferRequestForm(forms.Form):
+    summary = _text("Enter a summary of the MASH information")
+
+
+class TransferAcceptForm(forms.Form):
+    allocated_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages=_required("Select the social worker to allocate"),
+    )
+
+    def __init__(self, *args: Any, team_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["allocated_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(team_id=team_id, is_active=True)
+
+
+class TransferReturnForm(forms.Form):
+    return_reason = _text("Enter why the transfer is being returned")
+
+
+class VisitForm(forms.Form):
+    visited_date = GovDateField(label_text="Date of visit")
+    visited_time = GovTimeField(label_text="Time of visit")
+    child_seen = forms.ChoiceField(
+        choices=YES_NO, error_messages=_required("Select whether the child was seen")
+    )
+    seen_alone = forms.ChoiceField(
+        choices=YES_NO, error_messages=_required("Select whether the child was seen alone")
+    )
+    notes = _optional_text(LONG_TEXT)
+
+    def visited_at(self) -> datetime:
+        return combine(self.cleaned_data["visited_date"], self.cleaned_data["visited_time"])
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)

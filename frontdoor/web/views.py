@@ -1,0 +1,637 @@
+"""Pages. Each view parses input, calls one service or selector, and renders.
+
+Every view declares its permission with ``@requires``; the middleware refuses any that
+does not. Views that show a child's data write an access-log entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
+from frontdoor.accounts.middleware import PUBLIC, requires
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.selectors import timeline_for, timeline_for_child
+from frontdoor.audit.services import access_log_record
+from frontdoor.intake import services as intake
+from frontdoor.intake.models import Contact, ContactChild, ScreeningOutcome
+from frontdoor.mash import services as mash
+from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
+from frontdoor.people.models import Person
+from frontdoor.protection import services as protection
+from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.web import forms
+from frontdoor.work.clocks import (
+    acceptance_clock,
+    enquiry_clock,
+    request_clock,
+    screening_clock,
+    signoff_clock,
+    visit_clock,
+)
+from frontdoor.work.queues import front_door_overview, my_queue, team_queue
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _log_view(request: HttpRequest, children: Iterable[Person], record: Model) -> None:
+    access_log_record(
+        user=request.user,  # type: ignore[arg-type]
+        children=children,
+        record=record,
+        action=AccessAction.VIEW,
+        at=timezone.now(),
+        path=request.path,
+    )
+
+
+def _apply_errors(form: django_forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _run(form: django_forms.Form, action: Callable[[], Any]) -> Any:
+    """Call a service; on a ValidationError put its messages on the form and return None."""
+    try:
+        return action()
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+
+
+# --- Sign in and home -------------------------------------------------------------------
+
+
+class SignInView(LoginView):
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+setattr(SignInView, "frontdoor_permission", PUBLIC)
+
+
+class SignOutView(LogoutView):
+    pass
+
+
+setattr(SignOutView, "frontdoor_permission", PUBLIC)
+
+
+@requires(PUBLIC)
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if can(request.user, Perm.QUEUE_VIEW):
+        return redirect("queue-mine")
+    if can(request.user, Perm.OVERVIEW_VIEW):
+        return redirect("overview")
+    raise PermissionDenied
+
+
+# --- Queues and overview ----------------------------------------------------------------
+
+
+def _filter_items(request: HttpRequest, items: list[Any]) -> tuple[list[Any], dict[str, list[str]]]:
+    states = request.GET.getlist("state")
+    ratings = request.GET.getlist("rating")
+    if states:
+        items = [i for i in items if i.reading.state in states]
+    if ratings:
+        items = [i for i in items if i.rating in ratings]
+    return items, {"state": states, "rating": ratings}
+
+
+@requires(Perm.QUEUE_VIEW)
+def queue_mine(request: HttpRequest) -> HttpResponse:
+    items, chosen = _filter_items(request, my_queue(request.user, timezone.now()))
+    return render(request, "work/queue.html", {"items": items, "scope": "mine", "chosen": chosen})
+
+
+@requires(Perm.QUEUE_VIEW)
+def queue_team(request: HttpRequest) -> HttpResponse:
+    items, chosen = _filter_items(request, team_queue(request.user, timezone.now()))
+    return render(request, "work/queue.html", {"items": items, "scope": "team", "chosen": chosen})
+
+
+@requires(Perm.OVERVIEW_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "work/overview.html", {"overview": front_door_overview(timezone.now())})
+
+
+# --- Contacts and screening -------------------------------------------------------------
+
+
+@requires(Perm.CONTACT_CREATE)
+@GET_POST
+def contact_new(request: HttpRequest) -> HttpResponse:
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = _run(
+            form,
+            lambda: intake.contact_record(
+                received_at=form.received_at(),
+                channel=data["channel"],
+                source=data["source"],
+                referrer_name=data["referrer_name"],
+                referrer_role=data["referrer_role"],
+                referrer_agency=data["referrer_agency"],
+                referrer_phone=data["referrer_phone"],
+                referrer_email=data["referrer_email"],
+                concern=data["concern"],
+                immediate_risk=data["immediate_risk"] == "yes",
+                consent_status=data["consent_status"],
+                consent_reason=data["consent_reason"],
+                lawful_basis=data["lawful_basis"],
+                sharing_override_reason=data["sharing_override_reason"],
+                children=[form.child_details()],
+                by=request.user,  # type: ignore[arg-type]
+            ),
+        )
+        if contact is not None:
+            return redirect("contact-detail", contact.pk)
+    return render(request, "intake/contact_new.html", {"form": form})
+
+
+@requires(Perm.CONTACT_VIEW)
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        Contact.objects.select_related("recorded_by", "policy"), pk=pk
+    )
+    links = list(contact.children.select_related("child", "screened_by", "contact__policy"))
+    now = timezone.now()
+    rows = [(link, screening_clock(link, now)) for link in links]
+    _log_view(request, [link.child for link in links], contact)
+    events = timeline_for([("contact", contact.pk)])
+    return render(
+        request,
+        "intake/contact_detail.html",
+        {"contact": contact, "rows": rows, "events": events},
+    )
+
+
+@requires(Perm.CONTACT_CREATE)
+@GET_POST
+def contact_add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    form = forms.ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = _run(
+            form,
+            lambda: intake.contact_add_child(
+                contact=contact, child=form.child_details(), by=request.user  # type: ignore[arg-type]
+            ),
+        )
+        if link is not None:
+            return redirect("contact-detail", contact.pk)
+    return render(request, "intake/contact_add_child.html", {"form": form, "contact": contact})
+
+
+@requires(Perm.SCREEN)
+@GET_POST
+def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        ContactChild.objects.select_related("contact__policy", "child"), pk=link_pk, contact_id=pk
+    )
+    form = forms.ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            form,
+            lambda: intake.contact_screen(
+                contact_child=link,
+                outcome=data["outcome"],
+                rating=data["rating"],
+                rationale=data["rationale"],
+                by=request.user,  # type: ignore[arg-type]
+            ),
+        )
+        if done is not None:
+            enquiry = Enquiry.objects.filter(referral__contact_child=link).first()
+            if enquiry is not None:
+                return redirect("enquiry-detail", enquiry.pk)
+            return redirect("contact-detail", pk)
+    _log_view(request, [link.child], link.contact)
+    return render(
+        request,
+        "intake/contact_screen.html",
+        {
+            "form": form,
+            "link": link,
+            "contact": link.contact,
+            "clock": screening_clock(link, timezone.now()),
+            "outcomes": ScreeningOutcome,
+        },
+    )
+
+
+# --- Children ---------------------------------------------------------------------------
+
+
+@requires(Perm.CHILD_VIEW)
+def child_search(request: HttpRequest) -> HttpResponse:
+    form = forms.ChildSearchForm(request.GET or None)
+    results: list[Person] = []
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        terms = form.cleaned_data["q"].split()
+        query = Q()
+        for term in terms:
+            query &= Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(
+                nhs_number=term
+            )
+        results = list(Person.objects.filter(query).order_by("last_name", "first_name")[:50])
+    return render(request, "people/child_search.html", {"form": form, "results": results})
+
+
+@requires(Perm.CHILD_VIEW)
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_object_or_404(Person.objects.select_related("allocated_worker"), pk=pk)
+    _log_view(request, [child], child)
+    contacts = ContactChild.objects.filter(child=child).select_related("contact").order_by(
+        "-contact__received_at"
+    )
+    return render(
+        request,
+        "people/child_detail.html",
+        {
+            "child": child,
+            "contacts": contacts,
+            "addresses": child.addresses.all(),
+            "events": timeline_for_child(child.pk),
+        },
+    )
+
+
+# --- MASH enquiries ---------------------------------------------------------------------
+
+
+def _enquiry(pk: int) -> Enquiry:
+    return get_object_or_404(
+        Enquiry.objects.select_related(
+            "child", "policy", "referral__contact_child__contact", "allocated_to", "team"
+        ),
+        pk=pk,
+    )
+
+
+def _enquiry_context(request: HttpRequest, enquiry: Enquiry) -> dict[str, Any]:
+    now = timezone.now()
+    decision = getattr(enquiry, "decision", None)
+    requests = [
+        (r, request_clock(r, now))
+        for r in visible_requests(
+            request.user, enquiry.requests.select_related("agency", "policy", "answered_by")
+        )
+    ]
+    transfers = [
+        (t, acceptance_clock(t, now))
+        for t in enquiry.referral.transfers.select_related("to_team", "policy").order_by("id")
+    ]
+    live_transfer = any(t.status != TransferStatus.RETURNED for t, _ in transfers)
+    return {
+        "enquiry": enquiry,
+        "contact": enquiry.referral.contact_child.contact,
+        "clock": enquiry_clock(enquiry, now),
+        "ratings": enquiry.ratings.select_related("by"),
+        "requests": requests,
+        "decision": decision,
+        "signoff_clock": signoff_clock(decision, now) if decision else None,
+        "transfers": transfers,
+        "can_work": can(request.user, Perm.ENQUIRY_WORK) and enquiry.status == "open",
+        "can_sign_off": decision is not None
+        and decision.signed_off_at is None
+        and can(request.user, Perm.SIGN_OFF, decision),
+        "can_transfer": decision is not None
+        and decision.signed_off_at is not None
+        and decision.outcome in TRANSFER_OUTCOMES
+        and not live_transfer
+        and can(request.user, Perm.TRANSFER_REQUEST),
+        "events": timeline_for(
+            [("enquiry", enquiry.pk)]
+            + [("partnerrequest", r.pk) for r, _ in requests]
+            + [("transfer", t.pk) for t, _ in transfers]
+        ),
+    }
+
+
+@requires(Perm.ENQUIRY_VIEW)
+def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry(pk)
+    _log_view(request, [enquiry.child], enquiry)
+    return render(request, "mash/enquiry_detail.html", _enquiry_context(request, enquiry))
+
+
+def _enquiry_form_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[django_forms.Form],
+    template: str,
+    action: Callable[[Enquiry, dict[str, Any]], Any],
+    initial: Callable[[Enquiry], dict[str, Any]] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    enquiry = _enquiry(pk)
+    form = form_class(
+        request.POST or None,
+        initial=initial(enquiry) if initial else None,
+        **(form_kwargs or {}),
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: action(enquiry, form.cleaned_data)) is not None:
+            return redirect("enquiry-detail", enquiry.pk)
+    _log_view(request, [enquiry.child], enquiry)
+    context = _enquiry_context(request, enquiry)
+    context["form"] = form
+    return render(request, template, context)
+
+
+@requires(Perm.ENQUIRY_WORK)
+@GET_POST
+def enquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.RatingForm,
+        "mash/enquiry_rate.html",
+        lambda e, d: mash.enquiry_rate(
+            enquiry=e, rating=d["rating"], reason=d["reason"], by=request.user  # type: ignore[arg-type]
+        ),
+        initial=lambda e: {"rating": e.rating},
+    )
+
+
+@requires(Perm.ENQUIRY_WORK)
+@GET_POST
+def enquiry_lived_experience(request: HttpRequest, pk: int) -> HttpResponse:
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.LivedExperienceForm,
+        "mash/enquiry_lived_experience.html",
+        lambda e, d: mash.enquiry_record_lived_experience(
+            enquiry=e, text=d["lived_experience"], by=request.user  # type: ignore[arg-type]
+        ),
+        initial=lambda e: {"lived_experience": e.lived_experience},
+    )
+
+
+@requires(Perm.ENQUIRY_WORK)
+@GET_POST
+def enquiry_request_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.RequestSendForm,
+        "mash/request_new.html",
+        lambda e, d: mash.request_send(
+            enquiry=e, agency=d["agency"], note=d["note"], by=request.user  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.ENQUIRY_WORK)
+@GET_POST
+def enquiry_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.DecisionForm,
+        "mash/decision.html",
+        lambda e, d: mash.decision_record(
+            enquiry=e,
+            outcome=d["outcome"],
+            rationale=d["rationale"],
+            referrer_feedback=d["referrer_feedback"],
+            by=request.user,  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.SIGN_OFF)
+@GET_POST
+def enquiry_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry(pk)
+    decision = getattr(enquiry, "decision", None)
+    if decision is None:
+        raise Http404("No decision to sign off")
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.SignOffForm,
+        "mash/sign_off.html",
+        lambda e, d: mash.decision_sign_off(
+            decision=decision, oversight=d["oversight"], by=request.user  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.TRANSFER_REQUEST)
+@GET_POST
+def enquiry_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(enquiry: Enquiry, data: dict[str, Any]) -> Transfer:
+        decision = getattr(enquiry, "decision", None)
+        route = decision.outcome if decision is not None else ""
+        return protection.transfer_request(
+            referral=enquiry.referral,
+            route=route,
+            rating=enquiry.rating,
+            summary=data["summary"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.TransferRequestForm,
+        "mash/transfer_request.html",
+        action,
+        initial=lambda e: {
+            "summary": "\n\n".join(
+                p
+                for p in [
+                    getattr(getattr(e, "decision", None), "rationale", ""),
+                    e.lived_experience,
+                ]
+                if p
+            )
+        },
+    )
+
+
+# --- Partner requests -------------------------------------------------------------------
+
+
+@requires(Perm.REQUEST_VIEW)
+@GET_POST
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner_request = get_object_or_404(
+        visible_requests(
+            request.user,
+            PartnerRequest.objects.select_related("enquiry__child", "agency", "policy", "sent_by"),
+        ),
+        pk=pk,
+    )
+    form = forms.RequestAnswerForm(request.POST or None)
+    may_answer = can(request.user, Perm.REQUEST_ANSWER, partner_request)
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            done = _run(
+                form,
+                lambda: mash.request_answer(
+                    request=partner_request,
+                    shared=data["shared"] == "yes",
+                    response=data["response"],
+                    not_shared_reason=data["not_shared_reason"],
+                    by=request.user,  # type: ignore[arg-type]
+                ),
+            )
+            if done is not None:
+                return redirect("request-detail", pk)
+    _log_view(request, [partner_request.enquiry.child], partner_request)
+    return render(
+        request,
+        "mash/request_detail.html",
+        {
+            "req": partner_request,
+            "child": partner_request.enquiry.child,
+            "clock": request_clock(partner_request, timezone.now()),
+            "form": form,
+            "may_answer": may_answer and partner_request.status == "sent",
+            "events": timeline_for([("partnerrequest", partner_request.pk)]),
+        },
+    )
+
+
+# --- Transfers and visits ---------------------------------------------------------------
+
+
+def _transfer(request: HttpRequest, pk: int) -> Transfer:
+    return get_object_or_404(
+        visible_transfers(
+            request.user,
+            Transfer.objects.select_related(
+                "child", "to_team", "policy", "requested_by", "allocated_to", "referral"
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def _transfer_page(
+    request: HttpRequest, transfer: Transfer, template: str, form: django_forms.Form | None
+) -> HttpResponse:
+    now = timezone.now()
+    _log_view(request, [transfer.child], transfer)
+    enquiry = getattr(transfer.referral, "enquiry", None)
+    return render(
+        request,
+        template,
+        {
+            "transfer": transfer,
+            "enquiry": enquiry,
+            "visit": getattr(transfer, "visit", None),
+            "acceptance": acceptance_clock(transfer, now),
+            "visit_clock": visit_clock(transfer, now),
+            "form": form,
+            "can_respond": transfer.status == TransferStatus.REQUESTED
+            and can(request.user, Perm.TRANSFER_RESPOND, transfer),
+            "can_visit": transfer.status == TransferStatus.ACCEPTED
+            and not hasattr(transfer, "visit")
+            and can(request.user, Perm.VISIT_RECORD, transfer),
+            "events": timeline_for([("transfer", transfer.pk)]),
+        },
+    )
+
+
+@requires(Perm.TRANSFER_VIEW)
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transfer_page(request, _transfer(request, pk), "protection/transfer_detail.html", None)
+
+
+def _transfer_form(
+    request: HttpRequest,
+    pk: int,
+    perm: Perm,
+    form: django_forms.Form,
+    template: str,
+    action: Callable[[Transfer, dict[str, Any]], Any],
+) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    if not can(request.user, perm, transfer):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: action(transfer, form.cleaned_data)) is not None:
+            return redirect("transfer-detail", transfer.pk)
+    return _transfer_page(request, transfer, template, form)
+
+
+@requires(Perm.TRANSFER_RESPOND)
+@GET_POST
+def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    form = forms.TransferAcceptForm(request.POST or None, team_id=transfer.to_team_id)
+    return _transfer_form(
+        request,
+        pk,
+        Perm.TRANSFER_RESPOND,
+        form,
+        "protection/transfer_accept.html",
+        lambda t, d: protection.transfer_accept(
+            transfer=t, allocated_to=d["allocated_to"], by=request.user  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.TRANSFER_RESPOND)
+@GET_POST
+def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transfer_form(
+        request,
+        pk,
+        Perm.TRANSFER_RESPOND,
+        forms.TransferReturnForm(request.POST or None),
+        "protection/transfer_return.html",
+        lambda t, d: protection.transfer_return(
+            transfer=t, reason=d["return_reason"], by=request.user  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.VISIT_RECORD)
+@GET_POST
+def transfer_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.VisitForm(request.POST or None)
+    return _transfer_form(
+        request,
+        pk,
+        Perm.VISIT_RECORD,
+        form,
+        "protection/visit.html",
+        lambda t, d: protection.visit_record(
+            transfer=t,
+            visited_at=form.visited_at(),
+            child_seen=d["child_seen"] == "yes",
+            seen_alone=d["seen_alone"] == "yes",
+            notes=d["notes"],
+            by=request.user,  # type: ignore[arg-type]
+        ),
+    )

@@ -1,0 +1,63 @@
+"""One clock reading per record, computed from its recorded events and its own policy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from frontdoor.clocks import ClockReading
+from frontdoor.intake.models import ContactChild
+from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
+from frontdoor.policies.rules import rules_for
+from frontdoor.protection.models import Transfer
+
+
+def _reading(
+    policy: Any, started_at: datetime, due_at: datetime | None, done: datetime | None, now: datetime
+) -> ClockReading:
+    return rules_for(policy).reading(
+        started_at=started_at, due_at=due_at, completed_at=done, now=now
+    )
+
+
+def screening_clock(link: ContactChild, now: datetime) -> ClockReading:
+    """Statutory: decide next steps within 1 working day of receipt (day 0 = receipt)."""
+    contact = link.contact
+    return _reading(contact.policy, contact.received_at, link.screening_due_at, link.screened_at, now)
+
+
+def enquiry_clock(enquiry: Enquiry, now: datetime) -> ClockReading:
+    """RAG clock: from MASH entry to the decision being recorded."""
+    return _reading(enquiry.policy, enquiry.entered_at, enquiry.due_at, enquiry.completed_at, now)
+
+
+def request_clock(request: PartnerRequest, now: datetime) -> ClockReading:
+    return _reading(request.policy, request.sent_at, request.due_at, request.answered_at, now)
+
+
+def signoff_clock(decision: Decision, now: datetime) -> ClockReading:
+    return _reading(
+        decision.policy, decision.recorded_at, decision.signoff_due_at, decision.signed_off_at, now
+    )
+
+
+def acceptance_clock(transfer: Transfer, now: datetime) -> ClockReading:
+    return _reading(
+        transfer.policy,
+        transfer.requested_at,
+        transfer.acceptance_due_at,
+        transfer.responded_at,
+        now,
+    )
+
+
+def visit_clock(transfer: Transfer, now: datetime) -> ClockReading:
+    """From the transfer request to the first visit, so slow acceptance shows as delay."""
+    visit = getattr(transfer, "visit", None)
+    return _reading(
+        transfer.policy,
+        transfer.requested_at,
+        transfer.visit_due_at,
+        visit.visited_at if visit is not None else None,
+        now,
+    )
