@@ -76,7 +76,9 @@ def enquiry_open(
 
 
 def _locked_open_enquiry(enquiry: Enquiry) -> Enquiry:
-    locked = Enquiry.objects.select_for_update().select_related("child", "policy").get(pk=enquiry.pk)
+    locked = (
+        Enquiry.objects.select_for_update().select_related("child", "policy").get(pk=enquiry.pk)
+    )
     if locked.status != EnquiryStatus.OPEN:
         raise ValidationError("This enquiry already has a decision")
     return locked
@@ -97,11 +99,14 @@ def enquiry_rate(
     with transaction.atomic():
         locked = _locked_open_enquiry(enquiry)
         if rating == locked.rating:
-            raise ValidationError({"rating": f"The enquiry is already rated {Rating(rating).label}"})
+            raise ValidationError(
+                {"rating": f"The enquiry is already rated {Rating(rating).label}"}
+            )
         if at < locked.entered_at:
             raise ValidationError({"rating": "A rating cannot be earlier than the enquiry began"})
         rules = rules_for(locked.policy)
-        before = {"rating": locked.rating, "due_at": locked.due_at}
+        previous = locked.rating
+        before = {"rating": previous, "due_at": locked.due_at}
         RatingChange.objects.create(
             enquiry=locked, rating=rating, previous=locked.rating, at=at, by=by, reason=reason
         )
@@ -110,12 +115,14 @@ def enquiry_rate(
         locked.due_at = rules.due("enquiry", locked.entered_at, rating)
         locked.save(update_fields=["rating", "rated_at", "due_at"])
         for request in locked.requests.filter(status=RequestStatus.SENT).select_related("policy"):
-            request.due_at = rules_for(request.policy).due("partner_request", request.sent_at, rating)
+            request.due_at = rules_for(request.policy).due(
+                "partner_request", request.sent_at, rating
+            )
             request.save(update_fields=["due_at"])
         event_append(
             record=locked,
             action="enquiry.rated",
-            summary=f"Re-rated from {Rating(before['rating']).label} to {Rating(rating).label}",
+            summary=f"Re-rated from {Rating(previous).label} to {Rating(rating).label}",
             at=at,
             actor=by,
             child=locked.child,
@@ -213,8 +220,10 @@ def request_answer(
     if not shared and not not_shared_reason.strip():
         raise ValidationError({"not_shared_reason": "Enter why the information is not shared"})
     with transaction.atomic():
-        locked = PartnerRequest.objects.select_for_update().select_related("enquiry__child").get(
-            pk=request.pk
+        locked = (
+            PartnerRequest.objects.select_for_update()
+            .select_related("enquiry__child")
+            .get(pk=request.pk)
         )
         if locked.status != RequestStatus.SENT:
             raise ValidationError("This request has already been answered")
@@ -239,7 +248,11 @@ def request_answer(
             reason=not_shared_reason,
         )
         access_log_record(
-            user=by, children=[locked.enquiry.child], record=locked, action=AccessAction.CHANGE, at=at
+            user=by,
+            children=[locked.enquiry.child],
+            record=locked,
+            action=AccessAction.CHANGE,
+            at=at,
         )
     return locked
 
@@ -267,7 +280,9 @@ def decision_record(
     with transaction.atomic():
         locked = _locked_open_enquiry(enquiry)
         if at < locked.entered_at:
-            raise ValidationError({"outcome": "A decision cannot be earlier than the enquiry began"})
+            raise ValidationError(
+                {"outcome": "A decision cannot be earlier than the enquiry began"}
+            )
         policy = policy_in_force(at)
         decision = Decision.objects.create(
             enquiry=locked,
@@ -307,9 +322,11 @@ def decision_sign_off(
     if not oversight.strip():
         raise ValidationError({"oversight": "Enter your management oversight and rationale"})
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related(
-            "enquiry__child", "enquiry__referral"
-        ).get(pk=decision.pk)
+        locked = (
+            Decision.objects.select_for_update()
+            .select_related("enquiry__child", "enquiry__referral")
+            .get(pk=decision.pk)
+        )
         if locked.signed_off_at is not None:
             raise ValidationError("This decision has already been signed off")
         if locked.recorded_by_id == by.pk:

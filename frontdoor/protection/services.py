@@ -99,8 +99,8 @@ def transfer_request(
 
 
 def _locked(transfer: Transfer, status: str) -> Transfer:
-    locked = Transfer.objects.select_for_update().select_related("child", "referral").get(
-        pk=transfer.pk
+    locked = (
+        Transfer.objects.select_for_update().select_related("child", "referral").get(pk=transfer.pk)
     )
     if locked.status != status:
         raise ValidationError(f"This transfer is {locked.get_status_display().lower()}")
@@ -117,7 +117,9 @@ def transfer_accept(
         if at < locked.requested_at:
             raise ValidationError({"allocated_to": "Acceptance cannot be earlier than the request"})
         if allocated_to.team_id != locked.to_team_id:
-            raise ValidationError({"allocated_to": "Allocate a social worker in the receiving team"})
+            raise ValidationError(
+                {"allocated_to": "Allocate a social worker in the receiving team"}
+            )
         locked.status = TransferStatus.ACCEPTED
         locked.responded_at = at
         locked.responded_by = by

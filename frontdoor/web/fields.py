@@ -65,14 +65,15 @@ class GovTimeField(forms.CharField):
         self.label_text = label_text
         kwargs.setdefault("max_length", 5)
         kwargs.setdefault(
-            "error_messages", {
+            "error_messages",
+            {
                 "required": f"Enter the {label_text.lower()}",
                 "max_length": f"{label_text} must be a 24-hour time, for example 14:30",
-            }
+            },
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> time | None:  # type: ignore[override]
+    def clean(self, value: Any) -> time | None:
         text = super().clean(value)
         if not text:
             return None

@@ -9,7 +9,13 @@ from django import forms
 from django.utils import timezone
 
 from frontdoor.accounts.models import Agency, User
-from frontdoor.intake.models import Channel, ConsentStatus, LawfulBasis, ReferralSource, ScreeningOutcome
+from frontdoor.intake.models import (
+    Channel,
+    ConsentStatus,
+    LawfulBasis,
+    ReferralSource,
+    ScreeningOutcome,
+)
 from frontdoor.mash.models import DecisionOutcome, Rating
 from frontdoor.people.models import Sex
 from frontdoor.people.services import ChildDetails
@@ -50,9 +56,7 @@ class ChildFieldsMixin(forms.Form):
     last_name = _optional_text(100)
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
     expected_date_of_birth = GovDateField(label_text="Expected date of birth", required=False)
-    sex = forms.ChoiceField(
-        choices=Sex.choices, error_messages=_required("Select the child's sex")
-    )
+    sex = forms.ChoiceField(choices=Sex.choices, error_messages=_required("Select the child's sex"))
     postcode = _optional_text(10)
 
     def child_details(self) -> ChildDetails:
@@ -114,9 +118,7 @@ class ScreeningForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=ScreeningOutcome.choices, error_messages=_required("Select the screening decision")
     )
-    rating = forms.ChoiceField(
-        choices=[("", "")] + list(Rating.choices), required=False
-    )
+    rating = forms.ChoiceField(choices=[("", ""), *Rating.choices], required=False)
     rationale = _text("Enter the reason for the decision")
 
 
@@ -140,7 +142,10 @@ class RequestSendForm(forms.Form):
 
 class RequestAnswerForm(forms.Form):
     shared = forms.ChoiceField(
-        choices=[("yes", "Yes, share the information"), ("no", "No, the information is not shared")],
+        choices=[
+            ("yes", "Yes, share the information"),
+            ("no", "No, the information is not shared"),
+        ],
         error_messages=_required("Select whether your agency shares information"),
     )
     response = _optional_text(LONG_TEXT)
@@ -174,7 +179,11 @@ class TransferAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["allocated_to"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(team_id=team_id, is_active=True)
+        field.queryset = (
+            User.objects.filter(team_id=team_id, is_active=True)
+            if team_id is not None
+            else User.objects.none()
+        )
 
 
 class TransferReturnForm(forms.Form):

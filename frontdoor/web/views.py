@@ -81,16 +81,11 @@ def _run(form: django_forms.Form, action: Callable[[], Any]) -> Any:
 class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
-
-
-setattr(SignInView, "frontdoor_permission", PUBLIC)
+    frontdoor_permission = PUBLIC
 
 
 class SignOutView(LogoutView):
-    pass
-
-
-setattr(SignOutView, "frontdoor_permission", PUBLIC)
+    frontdoor_permission = PUBLIC
 
 
 @requires(PUBLIC)
@@ -171,9 +166,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.CONTACT_VIEW)
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(
-        Contact.objects.select_related("recorded_by", "policy"), pk=pk
-    )
+    contact = get_object_or_404(Contact.objects.select_related("recorded_by", "policy"), pk=pk)
     links = list(contact.children.select_related("child", "screened_by", "contact__policy"))
     now = timezone.now()
     rows = [(link, screening_clock(link, now)) for link in links]
@@ -195,7 +188,9 @@ def contact_add_child(request: HttpRequest, pk: int) -> HttpResponse:
         link = _run(
             form,
             lambda: intake.contact_add_child(
-                contact=contact, child=form.child_details(), by=request.user  # type: ignore[arg-type]
+                contact=contact,
+                child=form.child_details(),
+                by=request.user,  # type: ignore[arg-type]
             ),
         )
         if link is not None:
@@ -252,8 +247,8 @@ def child_search(request: HttpRequest) -> HttpResponse:
         terms = form.cleaned_data["q"].split()
         query = Q()
         for term in terms:
-            query &= Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(
-                nhs_number=term
+            query &= (
+                Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(nhs_number=term)
             )
         results = list(Person.objects.filter(query).order_by("last_name", "first_name")[:50])
     return render(request, "people/child_search.html", {"form": form, "results": results})
@@ -263,8 +258,10 @@ def child_search(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Person.objects.select_related("allocated_worker"), pk=pk)
     _log_view(request, [child], child)
-    contacts = ContactChild.objects.filter(child=child).select_related("contact").order_by(
-        "-contact__received_at"
+    contacts = (
+        ContactChild.objects.filter(child=child)
+        .select_related("contact")
+        .order_by("-contact__received_at")
     )
     return render(
         request,
@@ -352,9 +349,12 @@ def _enquiry_form_page(
         initial=initial(enquiry) if initial else None,
         **(form_kwargs or {}),
     )
-    if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: action(enquiry, form.cleaned_data)) is not None:
-            return redirect("enquiry-detail", enquiry.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: action(enquiry, form.cleaned_data)) is not None
+    ):
+        return redirect("enquiry-detail", enquiry.pk)
     _log_view(request, [enquiry.child], enquiry)
     context = _enquiry_context(request, enquiry)
     context["form"] = form
@@ -370,7 +370,10 @@ def enquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
         forms.RatingForm,
         "mash/enquiry_rate.html",
         lambda e, d: mash.enquiry_rate(
-            enquiry=e, rating=d["rating"], reason=d["reason"], by=request.user  # type: ignore[arg-type]
+            enquiry=e,
+            rating=d["rating"],
+            reason=d["reason"],
+            by=request.user,  # type: ignore[arg-type]
         ),
         initial=lambda e: {"rating": e.rating},
     )
@@ -385,7 +388,9 @@ def enquiry_lived_experience(request: HttpRequest, pk: int) -> HttpResponse:
         forms.LivedExperienceForm,
         "mash/enquiry_lived_experience.html",
         lambda e, d: mash.enquiry_record_lived_experience(
-            enquiry=e, text=d["lived_experience"], by=request.user  # type: ignore[arg-type]
+            enquiry=e,
+            text=d["lived_experience"],
+            by=request.user,  # type: ignore[arg-type]
         ),
         initial=lambda e: {"lived_experience": e.lived_experience},
     )
@@ -400,7 +405,10 @@ def enquiry_request_new(request: HttpRequest, pk: int) -> HttpResponse:
         forms.RequestSendForm,
         "mash/request_new.html",
         lambda e, d: mash.request_send(
-            enquiry=e, agency=d["agency"], note=d["note"], by=request.user  # type: ignore[arg-type]
+            enquiry=e,
+            agency=d["agency"],
+            note=d["note"],
+            by=request.user,  # type: ignore[arg-type]
         ),
     )
 
@@ -436,7 +444,9 @@ def enquiry_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         forms.SignOffForm,
         "mash/sign_off.html",
         lambda e, d: mash.decision_sign_off(
-            decision=decision, oversight=d["oversight"], by=request.user  # type: ignore[arg-type]
+            decision=decision,
+            oversight=d["oversight"],
+            by=request.user,  # type: ignore[arg-type]
         ),
     )
 
@@ -578,9 +588,12 @@ def _transfer_form(
     transfer = _transfer(request, pk)
     if not can(request.user, perm, transfer):
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: action(transfer, form.cleaned_data)) is not None:
-            return redirect("transfer-detail", transfer.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: action(transfer, form.cleaned_data)) is not None
+    ):
+        return redirect("transfer-detail", transfer.pk)
     return _transfer_page(request, transfer, template, form)
 
 
@@ -596,7 +609,9 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         "protection/transfer_accept.html",
         lambda t, d: protection.transfer_accept(
-            transfer=t, allocated_to=d["allocated_to"], by=request.user  # type: ignore[arg-type]
+            transfer=t,
+            allocated_to=d["allocated_to"],
+            by=request.user,  # type: ignore[arg-type]
         ),
     )
 
@@ -611,7 +626,9 @@ def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
         forms.TransferReturnForm(request.POST or None),
         "protection/transfer_return.html",
         lambda t, d: protection.transfer_return(
-            transfer=t, reason=d["return_reason"], by=request.user  # type: ignore[arg-type]
+            transfer=t,
+            reason=d["return_reason"],
+            by=request.user,  # type: ignore[arg-type]
         ),
     )
 

@@ -26,8 +26,9 @@ PASSWORD = "journey-pass-1234"
 
 
 def _people() -> dict[str, User]:
-    la = Agency.objects.create(code="la", name="Demo City Council", kind="local_authority",
-                               receives_requests=False)
+    la = Agency.objects.create(
+        code="la", name="Demo City Council", kind="local_authority", receives_requests=False
+    )
     police = Agency.objects.create(code="police", name="Police", kind="police")
     RequestTemplate.objects.create(
         agency=police, questions=["Any police incidents at the address?", "Any known adults?"]
@@ -45,19 +46,27 @@ def _people() -> dict[str, User]:
     def user(username: str, role: str, team: Team, agency: Agency, name: str) -> User:
         first, last = name.split()
         person = User.objects.create_user(
-            username=username, password=PASSWORD, role=role, team=team, agency=agency,
-            first_name=first, last_name=last,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            team=team,
+            agency=agency,
+            first_name=first,
+            last_name=last,
         )
         return person
 
     return {
-        "officer": user("officer", Role.CONTACT_OFFICER, teams["contact_centre"], la, "Cara Officer"),
+        "officer": user(
+            "officer", Role.CONTACT_OFFICER, teams["contact_centre"], la, "Cara Officer"
+        ),
         "worker": user("worker", Role.MASH_SOCIAL_WORKER, teams["mash"], la, "Will Worker"),
         "manager": user("manager", Role.MASH_MANAGER, teams["mash"], la, "Mia Manager"),
         "police": user("police", Role.PARTNER_PRACTITIONER, police_team, police, "Pat Police"),
         "amanager": user("amanager", Role.ASSESSMENT_MANAGER, teams["assessment"], la, "Ann Lead"),
-        "aworker": user("aworker", Role.ASSESSMENT_SOCIAL_WORKER, teams["assessment"], la,
-                        "Sol Visitor"),
+        "aworker": user(
+            "aworker", Role.ASSESSMENT_SOCIAL_WORKER, teams["assessment"], la, "Sol Visitor"
+        ),
     }
 
 
@@ -203,9 +212,10 @@ def test_a_concern_travels_from_contact_to_first_visit(live_server: Any) -> None
         page.locator("input[name=child_seen][value=yes]").check()
         page.locator("input[name=seen_alone][value=yes]").check()
         j.submit("Record visit")
-        assert "cannot be earlier than the transfer" in page.locator(
-            ".govuk-error-summary"
-        ).inner_text()
+        assert (
+            "cannot be earlier than the transfer"
+            in page.locator(".govuk-error-summary").inner_text()
+        )
         from django.utils import timezone
 
         now = timezone.localtime()
