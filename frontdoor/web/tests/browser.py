@@ -25,13 +25,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 
 @contextmanager
-def chromium_page() -> Iterator[Any]:
+def chromium_page(*, javascript: bool = True) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(java_script_enabled=True)
+            context = browser.new_context(java_script_enabled=javascript)
             yield context.new_page()
         finally:
             browser.close()
@@ -39,7 +39,7 @@ def chromium_page() -> Iterator[Any]:
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core on the current page; returns violations (empty when accessible)."""
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(AXE))  # works with page scripts off: it is injected
     violations: list[dict[str, Any]] = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
         ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
