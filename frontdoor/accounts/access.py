@@ -7,14 +7,11 @@ Every view and API endpoint declares a ``Perm``; ``can`` answers for one object 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from frontdoor.accounts.models import Role
-
-if TYPE_CHECKING:
-    from frontdoor.accounts.models import User
 
 
 class Perm(StrEnum):

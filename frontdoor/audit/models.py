@@ -50,9 +50,7 @@ class AccessLogEntry(models.Model):
     role = models.CharField(max_length=40, blank=True)
     agency = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=10, choices=AccessAction.choices)
-    child = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="access_log"
-    )
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="access_log")
     record_type = models.CharField(max_length=40)
     record_id = models.BigIntegerField()
     path = models.CharField(max_length=300, blank=True)

@@ -52,7 +52,10 @@ def _validate_contact(
         errors["consent_status"] = "Select whether the family's consent was given"
     if lawful_basis not in LawfulBasis.values:
         errors["lawful_basis"] = "Select the lawful basis for sharing information"
-    if consent_status in (ConsentStatus.REFUSED, ConsentStatus.NOT_SOUGHT) and not consent_reason.strip():
+    if (
+        consent_status in (ConsentStatus.REFUSED, ConsentStatus.NOT_SOUGHT)
+        and not consent_reason.strip()
+    ):
         errors["consent_reason"] = "Enter why consent was refused or not sought"
     if lawful_basis == LawfulBasis.CONSENT and consent_status != ConsentStatus.GIVEN:
         errors["lawful_basis"] = "Consent cannot be the lawful basis when consent was not given"
@@ -179,7 +182,9 @@ def contact_add_child(
         person = (
             child
             if isinstance(child, Person)
-            else child_create(details=child, by=by, at=at, on=timezone.localdate(contact.received_at))
+            else child_create(
+                details=child, by=by, at=at, on=timezone.localdate(contact.received_at)
+            )
         )
         return _add_child(contact=contact, child=person, by=by, at=at)
 
@@ -209,8 +214,10 @@ def contact_screen(
 
     at = at or timezone.now()
     with transaction.atomic():
-        link = ContactChild.objects.select_for_update().select_related("contact", "child").get(
-            pk=contact_child.pk
+        link = (
+            ContactChild.objects.select_for_update()
+            .select_related("contact", "child")
+            .get(pk=contact_child.pk)
         )
         contact = link.contact
         errors: dict[str, str] = {}

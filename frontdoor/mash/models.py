@@ -85,7 +85,9 @@ class PartnerRequest(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="requests")
     questions = models.JSONField(help_text="The questions as sent (a copy of the template).")
     sent_at = models.DateTimeField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=12, choices=RequestStatus.choices, default="sent")
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -151,12 +153,12 @@ class Decision(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(signed_off_by__isnull=True)
-                | ~Q(signed_off_by=models.F("recorded_by")),
+                condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=models.F("recorded_by")),
                 name="decision_signed_off_by_another",
             ),
             models.CheckConstraint(
-                condition=Q(signed_off_at__isnull=True) | Q(signed_off_at__gte=models.F("recorded_at")),
+                condition=Q(signed_off_at__isnull=True)
+                | Q(signed_off_at__gte=models.F("recorded_at")),
                 name="decision_signoff_after_recording",
             ),
         ]

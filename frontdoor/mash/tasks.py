@@ -15,9 +15,9 @@ def notify_agency_of_request(request_id: int) -> int:
     """Tell an agency's practitioners that a request is waiting (no child details in email)."""
     request = PartnerRequest.objects.select_related("agency").get(pk=request_id)
     recipients = list(
-        User.objects.filter(
-            agency=request.agency, role=Role.PARTNER_PRACTITIONER, is_active=True
-        ).exclude(email="").values_list("email", flat=True)
+        User.objects.filter(agency=request.agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     if not recipients:
         return 0

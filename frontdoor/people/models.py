@@ -96,7 +96,9 @@ class Person(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
         constraints = [
             models.CheckConstraint(
-                condition=~(Q(date_of_birth__isnull=False) & Q(expected_date_of_birth__isnull=False)),
+                condition=~(
+                    Q(date_of_birth__isnull=False) & Q(expected_date_of_birth__isnull=False)
+                ),
                 name="person_dob_or_expected_dob",
             )
         ]
@@ -191,9 +193,7 @@ class Relationship(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "child", "kind"], name="relationship_unique"
-            ),
+            models.UniqueConstraint(fields=["person", "child", "kind"], name="relationship_unique"),
             models.CheckConstraint(
                 condition=~Q(person=models.F("child")), name="relationship_not_self"
             ),

@@ -64,7 +64,9 @@ def parse_rules(
     for clock in RATED_CLOCKS:
         by_rating = rules.get(clock)
         if not isinstance(by_rating, Mapping):
-            raise ValueError(f"{clock}: give a timescale for each rating (RED, AMBER, GREEN, BLUE).")
+            raise ValueError(
+                f"{clock}: give a timescale for each rating (RED, AMBER, GREEN, BLUE)."
+            )
         unknown = set(by_rating) - set(RATINGS)
         if unknown:
             raise ValueError(f"{clock}: unknown rating {', '.join(sorted(unknown))}.")

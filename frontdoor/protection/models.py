@@ -19,7 +19,9 @@ class TransferRoute(models.TextChoices):
 
 
 class Transfer(models.Model):
-    referral = models.ForeignKey("intake.Referral", on_delete=models.PROTECT, related_name="transfers")
+    referral = models.ForeignKey(
+        "intake.Referral", on_delete=models.PROTECT, related_name="transfers"
+    )
     child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="transfers")
     route = models.CharField(max_length=5, choices=TransferRoute.choices)
     rating = models.CharField(max_length=5, help_text="The RAG rating the transfer moves at.")

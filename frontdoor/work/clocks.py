@@ -23,7 +23,9 @@ def _reading(
 def screening_clock(link: ContactChild, now: datetime) -> ClockReading:
     """Statutory: decide next steps within 1 working day of receipt (day 0 = receipt)."""
     contact = link.contact
-    return _reading(contact.policy, contact.received_at, link.screening_due_at, link.screened_at, now)
+    return _reading(
+        contact.policy, contact.received_at, link.screening_due_at, link.screened_at, now
+    )
 
 
 def enquiry_clock(enquiry: Enquiry, now: datetime) -> ClockReading:

@@ -298,7 +298,10 @@ def front_door_overview(now: datetime, period_days: int = 28) -> Overview:
             "screening_due_at",
         ),
         _timeliness(
-            "MASH enquiry", Enquiry.objects.filter(completed_at__gte=since), "completed_at", "due_at"
+            "MASH enquiry",
+            Enquiry.objects.filter(completed_at__gte=since),
+            "completed_at",
+            "due_at",
         ),
         _timeliness(
             "Partner information request",

@@ -6,54 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('role', models.CharField(blank=True, max_length=40)),
-                ('agency', models.CharField(blank=True, max_length=40)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('change', 'Changed')], max_length=10)),
-                ('record_type', models.CharField(max_length=40)),
-                ('record_id', models.BigIntegerField()),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_log', to='people.person')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("role", models.CharField(blank=True, max_length=40)),
+                ("agency", models.CharField(blank=True, max_length=40)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("view", "Viewed"), ("change", "Changed")], max_length=10
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=40)),
+                ("record_id", models.BigIntegerField()),
+                ("path", models.CharField(blank=True, max_length=300)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_log",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access log entry',
-                'verbose_name_plural': 'access log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['child', 'at'], name='audit_acces_child_i_0794a7_idx'), models.Index(fields=['user', 'at'], name='audit_acces_user_id_802c15_idx')],
+                "verbose_name": "access log entry",
+                "verbose_name_plural": "access log",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["child", "at"], name="audit_acces_child_i_0794a7_idx"),
+                    models.Index(fields=["user", "at"], name="audit_acces_user_id_802c15_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(max_length=80)),
-                ('summary', models.CharField(max_length=300)),
-                ('record_type', models.CharField(max_length=40)),
-                ('record_id', models.BigIntegerField()),
-                ('before', models.JSONField(blank=True, default=dict)),
-                ('after', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("action", models.CharField(max_length=80)),
+                ("summary", models.CharField(max_length=300)),
+                ("record_type", models.CharField(max_length=40)),
+                ("record_id", models.BigIntegerField()),
+                ("before", models.JSONField(blank=True, default=dict)),
+                ("after", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['record_type', 'record_id', 'at'], name='audit_event_record__77dc60_idx'), models.Index(fields=['child', 'at'], name='audit_event_child_i_59fe67_idx')],
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["record_type", "record_id", "at"],
+                        name="audit_event_record__77dc60_idx",
+                    ),
+                    models.Index(fields=["child", "at"], name="audit_event_child_i_59fe67_idx"),
+                ],
             },
         ),
     ]

@@ -6,81 +6,271 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('policies', '0001_initial'),
+        ("people", "0001_initial"),
+        ("policies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('received_at', models.DateTimeField(db_index=True)),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('online_form', 'Online form'), ('partner_api', 'Partner API'), ('police_notification', 'Police notification')], max_length=30)),
-                ('source', models.CharField(choices=[('1A', 'Individual – family member, relative or carer'), ('1B', 'Individual – acquaintance'), ('1C', 'Individual – self'), ('1D', 'Individual – other'), ('2A', 'Schools'), ('2B', 'Education services'), ('3A', 'Health – GP'), ('3B', 'Health – health visitor'), ('3C', 'Health – school nurse'), ('3D', 'Health – other primary health'), ('3E', 'Health – A&E'), ('3F', 'Health – other'), ('4', 'Housing'), ('5A', 'LA – social care'), ('5B', 'LA – other internal'), ('5C', 'LA – external'), ('5D', 'LA – early help'), ('6', 'Police'), ('7', 'Other legal agency'), ('8', 'Other'), ('9', 'Anonymous'), ('10', 'Unknown')], max_length=3)),
-                ('referrer_name', models.CharField(blank=True, max_length=200)),
-                ('referrer_role', models.CharField(blank=True, max_length=200)),
-                ('referrer_agency', models.CharField(blank=True, max_length=200)),
-                ('referrer_phone', models.CharField(blank=True, max_length=40)),
-                ('referrer_email', models.EmailField(blank=True, max_length=254)),
-                ('concern', models.TextField()),
-                ('immediate_risk', models.BooleanField(default=False)),
-                ('consent_status', models.CharField(choices=[('given', 'Given'), ('refused', 'Refused'), ('asked', 'Asked, no answer yet'), ('not_sought', 'Not sought')], max_length=20)),
-                ('consent_reason', models.TextField(blank=True)),
-                ('lawful_basis', models.CharField(choices=[('public_task', 'Public task (UK GDPR 6(1)(e))'), ('legal_obligation', 'Legal obligation (UK GDPR 6(1)(c))'), ('vital_interests', 'Vital interests (UK GDPR 6(1)(d))'), ('consent', 'Consent (UK GDPR 6(1)(a))')], max_length=30)),
-                ('sharing_override_reason', models.TextField(blank=True, help_text='Why information is shared without consent, where it is.')),
-                ('recorded_at', models.DateTimeField()),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("received_at", models.DateTimeField(db_index=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("online_form", "Online form"),
+                            ("partner_api", "Partner API"),
+                            ("police_notification", "Police notification"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("1A", "Individual – family member, relative or carer"),
+                            ("1B", "Individual – acquaintance"),
+                            ("1C", "Individual – self"),
+                            ("1D", "Individual – other"),
+                            ("2A", "Schools"),
+                            ("2B", "Education services"),
+                            ("3A", "Health – GP"),
+                            ("3B", "Health – health visitor"),
+                            ("3C", "Health – school nurse"),
+                            ("3D", "Health – other primary health"),
+                            ("3E", "Health – A&E"),
+                            ("3F", "Health – other"),
+                            ("4", "Housing"),
+                            ("5A", "LA – social care"),
+                            ("5B", "LA – other internal"),
+                            ("5C", "LA – external"),
+                            ("5D", "LA – early help"),
+                            ("6", "Police"),
+                            ("7", "Other legal agency"),
+                            ("8", "Other"),
+                            ("9", "Anonymous"),
+                            ("10", "Unknown"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("referrer_name", models.CharField(blank=True, max_length=200)),
+                ("referrer_role", models.CharField(blank=True, max_length=200)),
+                ("referrer_agency", models.CharField(blank=True, max_length=200)),
+                ("referrer_phone", models.CharField(blank=True, max_length=40)),
+                ("referrer_email", models.EmailField(blank=True, max_length=254)),
+                ("concern", models.TextField()),
+                ("immediate_risk", models.BooleanField(default=False)),
+                (
+                    "consent_status",
+                    models.CharField(
+                        choices=[
+                            ("given", "Given"),
+                            ("refused", "Refused"),
+                            ("asked", "Asked, no answer yet"),
+                            ("not_sought", "Not sought"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("consent_reason", models.TextField(blank=True)),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task (UK GDPR 6(1)(e))"),
+                            ("legal_obligation", "Legal obligation (UK GDPR 6(1)(c))"),
+                            ("vital_interests", "Vital interests (UK GDPR 6(1)(d))"),
+                            ("consent", "Consent (UK GDPR 6(1)(a))"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "sharing_override_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why information is shared without consent, where it is.",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactChild',
+            name="ContactChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('screening_due_at', models.DateTimeField(db_index=True)),
-                ('outcome', models.CharField(blank=True, choices=[('allocated_worker', 'Pass to the allocated worker (case already open)'), ('advice_nfa', 'Advice, signposting or no further action'), ('early_help', 'Early help'), ('mash_enquiry', 'MASH enquiry'), ('strategy_discussion', 'Immediate strategy discussion')], max_length=30)),
-                ('rationale', models.TextField(blank=True)),
-                ('screened_at', models.DateTimeField(blank=True, null=True)),
-                ('referrer_acknowledged', models.BooleanField(default=False)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='people.person')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='intake.contact')),
-                ('screened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("screening_due_at", models.DateTimeField(db_index=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "allocated_worker",
+                                "Pass to the allocated worker (case already open)",
+                            ),
+                            ("advice_nfa", "Advice, signposting or no further action"),
+                            ("early_help", "Early help"),
+                            ("mash_enquiry", "MASH enquiry"),
+                            ("strategy_discussion", "Immediate strategy discussion"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("screened_at", models.DateTimeField(blank=True, null=True)),
+                ("referrer_acknowledged", models.BooleanField(default=False)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="intake.contact",
+                    ),
+                ),
+                (
+                    "screened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contact', 'id'],
+                "ordering": ["contact", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referral_date', models.DateField(db_index=True)),
-                ('source', models.CharField(choices=[('1A', 'Individual – family member, relative or carer'), ('1B', 'Individual – acquaintance'), ('1C', 'Individual – self'), ('1D', 'Individual – other'), ('2A', 'Schools'), ('2B', 'Education services'), ('3A', 'Health – GP'), ('3B', 'Health – health visitor'), ('3C', 'Health – school nurse'), ('3D', 'Health – other primary health'), ('3E', 'Health – A&E'), ('3F', 'Health – other'), ('4', 'Housing'), ('5A', 'LA – social care'), ('5B', 'LA – other internal'), ('5C', 'LA – external'), ('5D', 'LA – early help'), ('6', 'Police'), ('7', 'Other legal agency'), ('8', 'Other'), ('9', 'Anonymous'), ('10', 'Unknown')], max_length=3)),
-                ('nfa', models.BooleanField(default=False, verbose_name='referral NFA')),
-                ('created_at', models.DateTimeField()),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person')),
-                ('contact_child', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='referral', to='intake.contactchild')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("referral_date", models.DateField(db_index=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("1A", "Individual – family member, relative or carer"),
+                            ("1B", "Individual – acquaintance"),
+                            ("1C", "Individual – self"),
+                            ("1D", "Individual – other"),
+                            ("2A", "Schools"),
+                            ("2B", "Education services"),
+                            ("3A", "Health – GP"),
+                            ("3B", "Health – health visitor"),
+                            ("3C", "Health – school nurse"),
+                            ("3D", "Health – other primary health"),
+                            ("3E", "Health – A&E"),
+                            ("3F", "Health – other"),
+                            ("4", "Housing"),
+                            ("5A", "LA – social care"),
+                            ("5B", "LA – other internal"),
+                            ("5C", "LA – external"),
+                            ("5D", "LA – early help"),
+                            ("6", "Police"),
+                            ("7", "Other legal agency"),
+                            ("8", "Other"),
+                            ("9", "Anonymous"),
+                            ("10", "Unknown"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("nfa", models.BooleanField(default=False, verbose_name="referral NFA")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "contact_child",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referral",
+                        to="intake.contactchild",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referral_date', '-id'],
+                "ordering": ["-referral_date", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.UniqueConstraint(fields=('contact', 'child'), name='contact_child_once'),
+            model_name="contactchild",
+            constraint=models.UniqueConstraint(
+                fields=("contact", "child"), name="contact_child_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', ''), ('screened_at__isnull', True)), models.Q(models.Q(('outcome', ''), _negated=True), ('screened_at__isnull', False)), _connector='OR'), name='contact_child_outcome_has_time'),
+            model_name="contactchild",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", ""), ("screened_at__isnull", True)),
+                    models.Q(
+                        models.Q(("outcome", ""), _negated=True), ("screened_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="contact_child_outcome_has_time",
+            ),
         ),
     ]

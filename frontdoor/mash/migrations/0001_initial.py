@@ -6,104 +6,373 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('intake', '0001_initial'),
-        ('people', '0001_initial'),
-        ('policies', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("intake", "0001_initial"),
+        ("people", "0001_initial"),
+        ("policies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enquiry',
+            name="Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entered_at', models.DateTimeField(help_text='When the enquiry entered the MASH.')),
-                ('rating', models.CharField(choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue')], max_length=5)),
-                ('rated_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('decided', 'Decision recorded'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('lived_experience', models.TextField(blank=True, help_text="The child's own words, wishes and feelings; a day in their life.")),
-                ('allocated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enquiries', to='people.person')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
-                ('referral', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='enquiry', to='intake.referral')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entered_at",
+                    models.DateTimeField(help_text="When the enquiry entered the MASH."),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("rated_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("decided", "Decision recorded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lived_experience",
+                    models.TextField(
+                        blank=True,
+                        help_text="The child's own words, wishes and feelings; a day in their life.",
+                    ),
+                ),
+                (
+                    "allocated_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enquiries",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enquiry",
+                        to="intake.referral",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'enquiries',
-                'ordering': ['due_at', 'id'],
+                "verbose_name_plural": "enquiries",
+                "ordering": ["due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RatingChange',
+            name="RatingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue')], max_length=5)),
-                ('previous', models.CharField(blank=True, choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue')], max_length=5)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='mash.enquiry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="mash.enquiry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestTemplate',
+            name="RequestTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questions', models.JSONField(help_text='A list of questions, one string each.')),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='request_template', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("questions", models.JSONField(help_text="A list of questions, one string each.")),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="request_template",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('nfa', 'No further action'), ('advice', 'Information, advice or signposting'), ('early_help', 'Early help'), ('s17', 'Child and family assessment (section 17)'), ('s47', 'Strategy discussion (section 47)'), ('other_service', 'Another service')], max_length=20)),
-                ('rationale', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('signoff_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('oversight', models.TextField(blank=True, help_text="The manager's direction and rationale.")),
-                ('referrer_feedback', models.TextField(blank=True)),
-                ('feedback_given_at', models.DateTimeField(blank=True, null=True)),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='mash.enquiry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("nfa", "No further action"),
+                            ("advice", "Information, advice or signposting"),
+                            ("early_help", "Early help"),
+                            ("s17", "Child and family assessment (section 17)"),
+                            ("s47", "Strategy discussion (section 47)"),
+                            ("other_service", "Another service"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                ("signoff_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "oversight",
+                    models.TextField(
+                        blank=True, help_text="The manager's direction and rationale."
+                    ),
+                ),
+                ("referrer_feedback", models.TextField(blank=True)),
+                ("feedback_given_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decision",
+                        to="mash.enquiry",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('signed_off_by__isnull', True), models.Q(('signed_off_by', models.F('recorded_by')), _negated=True), _connector='OR'), name='decision_signed_off_by_another'), models.CheckConstraint(condition=models.Q(('signed_off_at__isnull', True), ('signed_off_at__gte', models.F('recorded_at')), _connector='OR'), name='decision_signoff_after_recording')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("signed_off_by__isnull", True),
+                            models.Q(("signed_off_by", models.F("recorded_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="decision_signed_off_by_another",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("signed_off_at__isnull", True),
+                            ("signed_off_at__gte", models.F("recorded_at")),
+                            _connector="OR",
+                        ),
+                        name="decision_signoff_after_recording",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PartnerRequest',
+            name="PartnerRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questions', models.JSONField(help_text='The questions as sent (a copy of the template).')),
-                ('sent_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('sent', 'Awaiting answer'), ('answered', 'Information shared'), ('not_shared', 'Not shared')], default='sent', max_length=12)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('response', models.TextField(blank=True)),
-                ('not_shared_reason', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='accounts.agency')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='mash.enquiry')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.JSONField(help_text="The questions as sent (a copy of the template)."),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Awaiting answer"),
+                            ("answered", "Information shared"),
+                            ("not_shared", "Not shared"),
+                        ],
+                        default="sent",
+                        max_length=12,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("response", models.TextField(blank=True)),
+                ("not_shared_reason", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="mash.enquiry",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'sent')), fields=('enquiry', 'agency'), name='one_open_request_per_agency'), models.CheckConstraint(condition=models.Q(models.Q(('answered_at__isnull', True), ('status', 'sent')), models.Q(models.Q(('status', 'sent'), _negated=True), ('answered_at__isnull', False)), _connector='OR'), name='request_answered_has_time')],
+                "ordering": ["due_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "sent")),
+                        fields=("enquiry", "agency"),
+                        name="one_open_request_per_agency",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("answered_at__isnull", True), ("status", "sent")),
+                            models.Q(
+                                models.Q(("status", "sent"), _negated=True),
+                                ("answered_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="request_answered_has_time",
+                    ),
+                ],
             },
         ),
     ]

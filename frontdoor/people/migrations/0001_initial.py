@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,103 +14,289 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('child', 'Child'), ('adult', 'Adult')], default='child', max_length=10)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('expected_date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('gender', models.CharField(choices=[('0', 'Not recorded or unborn'), ('1', 'Male'), ('2', 'Female'), ('9', 'Indeterminate')], default='0', max_length=1)),
-                ('ethnicity', models.CharField(blank=True, choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WOTH', 'Any other White background'), ('WIRT', 'Traveller of Irish heritage'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Caribbean'), ('BAFR', 'African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('upn', models.CharField(blank=True, db_index=True, max_length=13, verbose_name='UPN')),
-                ('first_language', models.CharField(blank=True, max_length=60)),
-                ('interpreter_needed', models.BooleanField(default=False)),
-                ('religion', models.CharField(blank=True, max_length=60)),
-                ('created_at', models.DateTimeField()),
-                ('allocated_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("child", "Child"), ("adult", "Adult")],
+                        default="child",
+                        max_length=10,
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("expected_date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")],
+                        default="U",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("0", "Not recorded or unborn"),
+                            ("1", "Male"),
+                            ("2", "Female"),
+                            ("9", "Indeterminate"),
+                        ],
+                        default="0",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("WBRI", "White British"),
+                            ("WIRI", "White Irish"),
+                            ("WOTH", "Any other White background"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WROM", "Gypsy/Roma"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Caribbean"),
+                            ("BAFR", "African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        default="NOBT",
+                        max_length=4,
+                    ),
+                ),
+                ("nhs_number", models.CharField(blank=True, db_index=True, max_length=10)),
+                (
+                    "upn",
+                    models.CharField(blank=True, db_index=True, max_length=13, verbose_name="UPN"),
+                ),
+                ("first_language", models.CharField(blank=True, max_length=60)),
+                ("interpreter_needed", models.BooleanField(default=False)),
+                ("religion", models.CharField(blank=True, max_length=60)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "allocated_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'id'],
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Disability',
+            name="Disability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('NONE', 'No disability'), ('MOB', 'Mobility'), ('HAND', 'Hand function'), ('PC', 'Personal care'), ('INC', 'Incontinence'), ('COMM', 'Communication'), ('LD', 'Learning'), ('HEAR', 'Hearing'), ('VIS', 'Vision'), ('BEH', 'Behaviour'), ('CON', 'Consciousness'), ('AUT', 'Autism'), ('DDA', 'Other')], max_length=4)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disabilities', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("NONE", "No disability"),
+                            ("MOB", "Mobility"),
+                            ("HAND", "Hand function"),
+                            ("PC", "Personal care"),
+                            ("INC", "Incontinence"),
+                            ("COMM", "Communication"),
+                            ("LD", "Learning"),
+                            ("HEAR", "Hearing"),
+                            ("VIS", "Vision"),
+                            ("BEH", "Behaviour"),
+                            ("CON", "Consciousness"),
+                            ("AUT", "Autism"),
+                            ("DDA", "Other"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disabilities",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'disabilities',
+                "verbose_name_plural": "disabilities",
             },
         ),
         migrations.CreateModel(
-            name='Alias',
+            name="Alias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('kind', models.CharField(default='also known as', max_length=40)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("kind", models.CharField(default="also known as", max_length=40)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'aliases',
+                "verbose_name_plural": "aliases",
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_1', models.CharField(max_length=200)),
-                ('line_2', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(db_index=True, max_length=10)),
-                ('moved_in', models.DateField(blank=True, null=True)),
-                ('moved_out', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_1", models.CharField(max_length=200)),
+                ("line_2", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(db_index=True, max_length=10)),
+                ("moved_in", models.DateField(blank=True, null=True)),
+                ("moved_out", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-moved_in', '-id'],
+                "verbose_name_plural": "addresses",
+                "ordering": ["-moved_in", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('parent', 'Parent'), ('step_parent', 'Step-parent'), ('carer', 'Carer'), ('sibling', 'Sibling'), ('grandparent', 'Grandparent'), ('partner_of_parent', "Parent's partner"), ('other_relative', 'Other relative'), ('other', 'Other')], max_length=30)),
-                ('parental_responsibility', models.BooleanField(default=False)),
-                ('household_member', models.BooleanField(default=False)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_to', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Parent"),
+                            ("step_parent", "Step-parent"),
+                            ("carer", "Carer"),
+                            ("sibling", "Sibling"),
+                            ("grandparent", "Grandparent"),
+                            ("partner_of_parent", "Parent's partner"),
+                            ("other_relative", "Other relative"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("parental_responsibility", models.BooleanField(default=False)),
+                ("household_member", models.BooleanField(default=False)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships_to",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='people_pers_last_na_c63c6e_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="people_pers_last_na_c63c6e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('date_of_birth__isnull', False), ('expected_date_of_birth__isnull', False), _negated=True), name='person_dob_or_expected_dob'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_of_birth__isnull", False),
+                    ("expected_date_of_birth__isnull", False),
+                    _negated=True,
+                ),
+                name="person_dob_or_expected_dob",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disability',
-            constraint=models.UniqueConstraint(fields=('person', 'code'), name='disability_once_per_person'),
+            model_name="disability",
+            constraint=models.UniqueConstraint(
+                fields=("person", "code"), name="disability_once_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.CheckConstraint(condition=models.Q(('moved_out__isnull', True), ('moved_in__isnull', True), ('moved_out__gte', models.F('moved_in')), _connector='OR'), name='address_moved_out_after_moved_in'),
+            model_name="address",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("moved_out__isnull", True),
+                    ("moved_in__isnull", True),
+                    ("moved_out__gte", models.F("moved_in")),
+                    _connector="OR",
+                ),
+                name="address_moved_out_after_moved_in",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('person', 'child', 'kind'), name='relationship_unique'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("person", "child", "kind"), name="relationship_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('person', models.F('child')), _negated=True), name='relationship_not_self'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person", models.F("child")), _negated=True),
+                name="relationship_not_self",
+            ),
         ),
     ]

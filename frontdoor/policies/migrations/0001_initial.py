@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('effective_from', models.DateTimeField()),
-                ('created_at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('office_hours', models.JSONField(help_text='Local office hours by day, e.g. {"mon": ["08:00", "17:30"], ...}')),
-                ('rules', models.JSONField(help_text='Timescales for each clock (see docs/how-to/policies.md)')),
-                ('due_soon_fraction', models.FloatField(default=0.25, help_text="A clock is 'due soon' when this share of its time is left.")),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True)),
+                ("effective_from", models.DateTimeField()),
+                ("created_at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "office_hours",
+                    models.JSONField(
+                        help_text='Local office hours by day, e.g. {"mon": ["08:00", "17:30"], ...}'
+                    ),
+                ),
+                (
+                    "rules",
+                    models.JSONField(
+                        help_text="Timescales for each clock (see docs/how-to/policies.md)"
+                    ),
+                ),
+                (
+                    "due_soon_fraction",
+                    models.FloatField(
+                        default=0.25,
+                        help_text="A clock is 'due soon' when this share of its time is left.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
     ]

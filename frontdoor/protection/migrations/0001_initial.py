@@ -6,67 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('intake', '0001_initial'),
-        ('people', '0001_initial'),
-        ('policies', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("intake", "0001_initial"),
+        ("people", "0001_initial"),
+        ("policies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('s17', 'Child and family assessment (section 17)'), ('s47', 'Strategy discussion (section 47)')], max_length=5)),
-                ('rating', models.CharField(help_text='The RAG rating the transfer moves at.', max_length=5)),
-                ('summary', models.TextField(help_text='A summary of the MASH information for the new team.')),
-                ('requested_at', models.DateTimeField()),
-                ('acceptance_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('requested', 'Awaiting acceptance'), ('accepted', 'Accepted'), ('returned', 'Returned to the MASH')], default='requested', max_length=10)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('return_reason', models.TextField(blank=True)),
-                ('visit_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('allocated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='people.person')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='intake.referral')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("s17", "Child and family assessment (section 17)"),
+                            ("s47", "Strategy discussion (section 47)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        help_text="The RAG rating the transfer moves at.", max_length=5
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="A summary of the MASH information for the new team."
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("acceptance_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Awaiting acceptance"),
+                            ("accepted", "Accepted"),
+                            ("returned", "Returned to the MASH"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("return_reason", models.TextField(blank=True)),
+                ("visit_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "allocated_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers",
+                        to="intake.referral",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['acceptance_due_at', 'id'],
+                "ordering": ["acceptance_due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_at', models.DateTimeField()),
-                ('child_seen', models.BooleanField()),
-                ('seen_alone', models.BooleanField()),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='people.person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transfer', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='visit', to='protection.transfer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_at", models.DateTimeField()),
+                ("child_seen", models.BooleanField()),
+                ("seen_alone", models.BooleanField()),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transfer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit",
+                        to="protection.transfer",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'accepted'])), fields=('referral',), name='one_live_transfer_per_referral'),
+            model_name="transfer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["requested", "accepted"])),
+                fields=("referral",),
+                name="one_live_transfer_per_referral",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.CheckConstraint(condition=models.Q(('responded_at__isnull', True), ('responded_at__gte', models.F('requested_at')), _connector='OR'), name='transfer_response_after_request'),
+            model_name="transfer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("responded_at__isnull", True),
+                    ("responded_at__gte", models.F("requested_at")),
+                    _connector="OR",
+                ),
+                name="transfer_response_after_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('child_seen', True), ('seen_alone', False), _connector='OR'), name='visit_seen_alone_requires_seen'),
+            model_name="visit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("child_seen", True), ("seen_alone", False), _connector="OR"),
+                name="visit_seen_alone_requires_seen",
+            ),
         ),
     ]
