@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "frontdoor.accounts",
     "frontdoor.audit",
     "frontdoor.policies",

@@ -127,7 +127,7 @@ def contact_record(
     with transaction.atomic():
         policy = policy_in_force(received_at)
         contact = Contact.objects.create(
-            reference=f"pending-{uuid.uuid4().hex}",
+            reference=f"p{uuid.uuid4().hex[:19]}",  # replaced below, once the id is known
             received_at=received_at,
             channel=channel,
             source=source,

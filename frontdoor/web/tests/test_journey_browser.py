@@ -6,7 +6,6 @@ transfer requested → transfer accepted → first visit.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -18,9 +17,13 @@ from frontdoor.web.tests.browser import axe_violations, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are
-# ordinary blocking calls that happen between page actions.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's sync API runs an event loop in this thread; the ORM calls made here are
+    ordinary blocking calls between page actions."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "journey-pass-1234"
 

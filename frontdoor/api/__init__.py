@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): see ``frontdoor.api.api`` and docs/api.md."""

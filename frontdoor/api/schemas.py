@@ -1,0 +1,242 @@
+"""Request and response schemas of the JSON API (pydantic models through django-ninja).
+
+Response schemas are built from the same rows and clock readings the pages use; nothing is
+computed here that a selector or a clock does not already compute.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, StrictBool
+
+from frontdoor.clocks import ClockReading, ClockState
+from frontdoor.mash.models import DecisionOutcome, EnquiryStatus, Rating, RequestStatus
+
+if TYPE_CHECKING:
+    from frontdoor.people.models import Person
+
+#: The longest free text the API accepts (the same order as the pages' long text fields).
+LONG_TEXT = 10_000
+#: Text must not contain NUL: PostgreSQL cannot store it, so it is refused at the edge.
+NO_NUL = r"^[^\x00]*$"
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class FieldProblem(Schema):
+    """One invalid field of a request."""
+
+    field: str = Field(description="The field's name, e.g. `response` or `limit`.")
+    location: Literal["body", "query", "path", "header", "cookie"] = Field(
+        description="Where the field was sent."
+    )
+    message: str
+    code: str = Field(description="A stable, machine-readable reason, e.g. `missing`.")
+
+
+class Problem(Schema):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str = Field(
+        description="A URI naming the kind of problem; `about:blank` when the status says it all."
+    )
+    title: str
+    status: int = Field(ge=100, le=599)
+    detail: str
+    instance: str | None = Field(None, description="The path of the request that failed.")
+    errors: list[FieldProblem] | None = Field(
+        None, description="For invalid requests: each field that was refused, and why."
+    )
+
+
+# --------------------------------------------------------------------------- clocks
+
+
+class Clock(Schema):
+    """A reading of one timescale clock, from the record's own policy."""
+
+    state: ClockState
+    label: str = Field(description="The state as the pages show it, e.g. `Due soon`.")
+    started_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, reading: ClockReading) -> Clock:
+        return cls(
+            state=reading.state,
+            label=reading.state.label,
+            started_at=reading.started_at,
+            due_at=reading.due_at,
+            completed_at=reading.completed_at,
+        )
+
+
+# --------------------------------------------------------------------------- overview
+
+
+class StateCounts(Schema):
+    overdue: int
+    due_soon: int
+    on_time: int
+    no_clock: int
+
+
+class StageOverview(Schema):
+    stage: str
+    total: int
+    counts: StateCounts
+
+
+class TimelinessOut(Schema):
+    clock: str
+    completed: int
+    met: int
+    late: int
+    percent_met: float | None = Field(description="Null when nothing was completed.")
+
+
+class OverviewOut(Schema):
+    """Open work by stage and clock state, and timeliness over the last period."""
+
+    generated_at: datetime
+    period_days: int
+    stages: list[StageOverview]
+    timeliness: list[TimelinessOut]
+
+
+# --------------------------------------------------------------------------- queues
+
+
+class WorkItemOut(Schema):
+    stage: str
+    child_id: int
+    child_name: str
+    reference: str
+    rating: Rating | Literal[""] = Field(description="BRAG rating; empty before screening.")
+    owner: str = Field(description="Who holds the work (worker, author or agency), if anyone.")
+    clock: Clock
+    url: str = Field(description="The page for this work in the Front Door web service.")
+
+
+class QueueOut(Schema):
+    scope: Literal["mine", "team"]
+    generated_at: datetime
+    count: int
+    items: list[WorkItemOut]
+
+
+# --------------------------------------------------------------------------- people
+
+
+class ChildOut(Schema):
+    id: int
+    name: str
+    date_of_birth: date | None
+
+    @classmethod
+    def of(cls, child: Person) -> ChildOut:
+        return cls(id=child.pk, name=child.full_name, date_of_birth=child.date_of_birth)
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class RequestSummary(Schema):
+    """A partner information request, as listed."""
+
+    id: int
+    reference: str
+    enquiry_id: int
+    child_id: int
+    child_name: str
+    agency: AgencyOut
+    status: RequestStatus
+    rating: Rating = Field(description="The enquiry's BRAG rating, which sets the deadline.")
+    sent_at: datetime
+    due_at: datetime | None
+    answered_at: datetime | None
+    clock: Clock
+
+
+class RequestDetail(RequestSummary):
+    """One request: its questions, its answer (if any) and its clock."""
+
+    child: ChildOut
+    questions: list[str]
+    sent_by: str
+    answered_by: str | None
+    response: str
+    not_shared_reason: str
+
+
+class AnswerIn(Schema):
+    """A partner's answer: the information held, or that it is not shared and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shared: StrictBool = Field(description="True: the information is shared in `response`.")
+    response: str = Field(
+        "",
+        max_length=LONG_TEXT,
+        pattern=NO_NUL,
+        description="The information the agency holds (required when `shared` is true).",
+    )
+    not_shared_reason: str = Field(
+        "",
+        max_length=LONG_TEXT,
+        pattern=NO_NUL,
+        description="Why the information is not shared (required when `shared` is false).",
+    )
+
+
+# --------------------------------------------------------------------------- enquiries
+
+
+class RatingChangeOut(Schema):
+    rating: Rating
+    previous: Rating | Literal[""]
+    at: datetime
+    by: str
+    reason: str
+
+
+class DecisionOut(Schema):
+    outcome: DecisionOutcome
+    outcome_label: str
+    rationale: str
+    recorded_by: str
+    recorded_at: datetime
+    signed_off_by: str | None
+    signed_off_at: datetime | None
+    oversight: str
+    signoff_clock: Clock
+
+
+class EnquiryOut(Schema):
+    """A MASH enquiry: its rating and history, clock, visible requests and decision."""
+
+    id: int
+    reference: str
+    status: EnquiryStatus
+    child: ChildOut
+    team: str
+    allocated_to: str | None
+    entered_at: datetime
+    rating: Rating
+    rated_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    clock: Clock
+    rating_history: list[RatingChangeOut]
+    requests: list[RequestSummary]
+    decision: DecisionOut | None
