@@ -83,6 +83,13 @@ def can(user: Any, perm: Perm, obj: Any = None) -> bool:
         return bool(obj.recorded_by_id != user.pk)
     if model == "Transfer" and perm in (P.TRANSFER_RESPOND, P.VISIT_RECORD):
         return bool(user.team_id) and obj.to_team_id == user.team_id
+    if model == "Transfer" and user.role in (
+        Role.ASSESSMENT_SOCIAL_WORKER,
+        Role.ASSESSMENT_MANAGER,
+    ):
+        return (bool(user.team_id) and obj.to_team_id == user.team_id) or (
+            obj.allocated_to_id == user.pk
+        )
     return True
 
 

@@ -15,11 +15,13 @@ from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.intake.models import (
+    Channel,
     ConsentStatus,
     Contact,
     ContactChild,
     LawfulBasis,
     Referral,
+    ReferralSource,
     ScreeningOutcome,
 )
 from frontdoor.people.models import Person
@@ -35,6 +37,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 def _validate_contact(
     *,
+    channel: str,
+    source: str,
     received_at: datetime,
     at: datetime,
     concern: str,
@@ -44,6 +48,10 @@ def _validate_contact(
     sharing_override_reason: str,
 ) -> None:
     errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = "Select how the contact arrived"
+    if source not in ReferralSource.values:
+        errors["source"] = "Select the referral source"
     if received_at > at + CLOCK_SKEW:
         errors["received_at"] = "The time the contact was received must not be in the future"
     if not concern.strip():
@@ -110,6 +118,8 @@ def contact_record(
     """Record a contact and the children it names; starts each child's screening clock."""
     at = at or timezone.now()
     _validate_contact(
+        channel=channel,
+        source=source,
         received_at=received_at,
         at=at,
         concern=concern,

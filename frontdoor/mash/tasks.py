@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 from django_tasks import task
 
 from frontdoor.accounts.models import Role, User
@@ -21,7 +22,11 @@ def notify_agency_of_request(request_id: int) -> int:
     )
     if not recipients:
         return 0
-    due = f" It is due by {request.due_at:%d %b %Y %H:%M}." if request.due_at else ""
+    due = (
+        f" It is due by {timezone.localtime(request.due_at):%d %b %Y %H:%M}."
+        if request.due_at
+        else ""
+    )
     return send_mail(
         subject="Front Door: a MASH information request is waiting",
         message=f"The MASH has sent {request.agency.name} information request "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class PolicyVersion(models.Model):
@@ -32,4 +33,5 @@ class PolicyVersion(models.Model):
         ordering = ["-version"]
 
     def __str__(self) -> str:
-        return f"Policy version {self.version} (from {self.effective_from:%d %b %Y})"
+        starts = timezone.localtime(self.effective_from)
+        return f"Policy version {self.version} (from {starts:%d %b %Y})"

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
@@ -36,9 +35,11 @@ def policy_publish(
     except (ValueError, TypeError, KeyError) as exc:
         raise ValidationError({"rules": f"The policy is not valid: {exc}"}) from exc
     with transaction.atomic():
-        latest = PolicyVersion.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+        # Lock the newest version's row so concurrent publishers queue; a race on the very
+        # first version is settled by the unique constraint on ``version``.
+        newest = PolicyVersion.objects.select_for_update().order_by("-version").first()
         version = PolicyVersion.objects.create(
-            version=latest + 1,
+            version=(newest.version if newest else 0) + 1,
             effective_from=effective_from,
             created_at=at,
             created_by=by,
@@ -58,16 +59,27 @@ def policy_publish(
     return version
 
 
+DEFAULT_EFFECTIVE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def policy_ensure_default() -> PolicyVersion:
     """The built-in default becomes version 1 the first time any clock needs a policy."""
-    existing = PolicyVersion.objects.order_by("version").first()
+    existing = (
+        PolicyVersion.objects.filter(effective_from__lte=DEFAULT_EFFECTIVE_FROM)
+        .order_by("version")
+        .first()
+    )
     if existing is not None:
         return existing
-    return policy_publish(
-        office_hours=DEFAULT_OFFICE_HOURS,
-        rules=DEFAULT_RULES,
-        due_soon_fraction=0.25,
-        effective_from=datetime(2000, 1, 1, tzinfo=UTC),
-        by=None,
-        note="Built-in default (scheme A)",
-    )
+    try:
+        with transaction.atomic():
+            return policy_publish(
+                office_hours=DEFAULT_OFFICE_HOURS,
+                rules=DEFAULT_RULES,
+                due_soon_fraction=0.25,
+                effective_from=DEFAULT_EFFECTIVE_FROM,
+                by=None,
+                note="Built-in default (scheme A)",
+            )
+    except IntegrityError:  # another process published it first
+        return PolicyVersion.objects.get(effective_from=DEFAULT_EFFECTIVE_FROM, version=1)

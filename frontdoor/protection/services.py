@@ -12,14 +12,14 @@ from django.utils import timezone
 from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
-from frontdoor.mash.models import TRANSFER_OUTCOMES, EnquiryStatus
+from frontdoor.intake.models import Referral
+from frontdoor.mash.models import TRANSFER_OUTCOMES, Decision, Enquiry, EnquiryStatus, Rating
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
-    from frontdoor.intake.models import Referral
 
 
 def assessment_team() -> Team:
@@ -49,12 +49,16 @@ def transfer_request(
     at = at or timezone.now()
     if route not in TransferRoute.values:
         raise ValidationError({"route": "Select the route"})
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "Select a BRAG rating"})
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary of the MASH information"})
     with transaction.atomic():
-        enquiry = getattr(referral, "enquiry", None)
+        # Read the state as stored (and lock the referral), not as the caller last saw it.
+        referral = Referral.objects.select_for_update().select_related("child").get(pk=referral.pk)
+        enquiry = Enquiry.objects.filter(referral=referral).first()
         if enquiry is not None:
-            decision = getattr(enquiry, "decision", None)
+            decision = Decision.objects.filter(enquiry=enquiry).first()
             if decision is None or decision.signed_off_at is None:
                 raise ValidationError("The MASH decision must be signed off before a transfer")
             if decision.outcome not in TRANSFER_OUTCOMES:

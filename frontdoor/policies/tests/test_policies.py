@@ -162,10 +162,6 @@ def test_an_invalid_policy_is_refused_and_no_version_is_created(administrator, c
     assert list(PolicyVersion.objects.values_list("version", flat=True)) == [1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PolicyVersion.__str__ formats effective_from in UTC, a day early in summer",
-)
 def test_a_policy_is_described_by_its_local_effective_date():
     policy_ensure_default()
 
@@ -197,11 +193,6 @@ def test_of_two_versions_effective_at_the_same_moment_the_later_one_wins():
     assert policy_in_force(local(2026, 3, 2)) == correction
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with only a future-dated version, policy_ensure_default returns that "
-    "version instead of the built-in default",
-)
 def test_before_a_first_published_policy_takes_effect_the_built_in_default_applies():
     future = publish(effective_from=local(2026, 4, 1), rules=THREE_DAY_SCREENING)
 

@@ -138,10 +138,6 @@ def test_an_invalid_transfer_is_refused(signed_off, mash_worker, kwargs, field, 
         _request(decision, mash_worker, **kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: transfer_request does not validate the rating; an unknown one has no clocks",
-)
 def test_a_transfer_with_an_unknown_rating_is_refused(signed_off, mash_worker):
     decision = signed_off()
 
@@ -149,11 +145,6 @@ def test_a_transfer_with_an_unknown_rating_is_refused(signed_off, mash_worker):
         _request(decision, mash_worker, rating="PURPLE")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: transfer_request checks the sign-off on the caller's cached "
-    "referral.enquiry.decision instead of reading it inside its transaction",
-)
 def test_a_transfer_checks_the_sign_off_as_stored_not_as_the_caller_last_saw_it(
     decided, mash_manager, mash_worker
 ):
@@ -297,7 +288,9 @@ def test_a_returned_transfer_can_be_requested_again(transferred, assessment_mana
     assert (transfer.responded_at, transfer.responded_by) == (at, assessment_manager)
     returned = events_of(transfer)[-1]
     assert (returned.action, returned.reason) == ("transfer.returned", "Needs police checks first")
-    assert returned.after == {"status": "returned"}
+    assert (returned.actor, returned.at, returned.child) == (assessment_manager, at, transfer.child)
+    assert (returned.before, returned.after) == ({"status": "requested"}, {"status": "returned"})
+    assert access_entries_of(transfer)[-1].user == assessment_manager
     enquiry = transfer.referral.enquiry
     enquiry.refresh_from_db()
     assert enquiry.status == EnquiryStatus.DECIDED

@@ -18,12 +18,12 @@ from frontdoor.web.tests.browser import axe_violations, chromium_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture(autouse=True)
 def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
     """Playwright's sync API runs an event loop in this thread; the ORM calls made here are
     ordinary blocking calls between page actions."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 PASSWORD = "journey-pass-1234"
 
