@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Agency
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
@@ -102,8 +103,8 @@ def enquiry_rate(
             raise ValidationError(
                 {"rating": f"The enquiry is already rated {Rating(rating).label}"}
             )
-        if at < locked.entered_at:
-            raise ValidationError({"rating": "A rating cannot be earlier than the enquiry began"})
+        if at < locked.rated_at:
+            raise ValidationError({"rating": "A rating cannot be earlier than the one it replaces"})
         rules = rules_for(locked.policy)
         previous = locked.rating
         before = {"rating": previous, "due_at": locked.due_at}
@@ -222,7 +223,7 @@ def request_answer(
     with transaction.atomic():
         locked = (
             PartnerRequest.objects.select_for_update()
-            .select_related("enquiry__child")
+            .select_related("enquiry__child", "agency")
             .get(pk=request.pk)
         )
         if locked.status != RequestStatus.SENT:
@@ -333,6 +334,8 @@ def decision_sign_off(
             raise ValidationError(
                 {"oversight": "A manager other than the decision's author must sign it off"}
             )
+        if not can(by, Perm.SIGN_OFF, locked):
+            raise ValidationError({"oversight": "Only a MASH manager can sign off a decision"})
         if at < locked.recorded_at:
             raise ValidationError({"oversight": "Sign-off cannot be earlier than the decision"})
         locked.signed_off_by = by

@@ -63,6 +63,8 @@ def transfer_request(
                 raise ValidationError("The MASH decision must be signed off before a transfer")
             if decision.outcome not in TRANSFER_OUTCOMES:
                 raise ValidationError("This decision does not lead to the assessment team")
+            if decision.outcome != route:
+                raise ValidationError({"route": "The route must follow the MASH decision"})
             if at < decision.signed_off_at:
                 raise ValidationError({"summary": "A transfer cannot be earlier than the sign-off"})
         if Transfer.objects.filter(

@@ -10,7 +10,7 @@ from django.db.models.signals import pre_delete, pre_save
 from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import access_log_for_child, timeline_for, timeline_for_child
 from frontdoor.audit.services import event_append
-from frontdoor.mash.services import enquiry_rate, request_answer
+from frontdoor.mash.services import enquiry_rate, enquiry_record_lived_experience, request_answer
 from frontdoor.testing.factories import PersonFactory, local
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +50,16 @@ def test_a_timeline_orders_by_when_things_happened_not_when_they_were_written(
         by=mash_manager,
         at=local(2026, 3, 2, 14),
     )
-    enquiry_rate(
+    enquiry_record_lived_experience(
         enquiry=enquiry,
-        rating="GREEN",
-        reason="Written later, happened earlier",
+        text="Written later, happened earlier",
         by=mash_manager,
         at=local(2026, 3, 2, 12),
     )
 
-    reasons = [e.reason for e in timeline_for([_key(enquiry)])][1:]
+    actions = [e.action for e in timeline_for([_key(enquiry)])][1:]
 
-    assert reasons == ["Written later, happened earlier", "Written first, happened later"]
+    assert actions == ["enquiry.lived_experience", "enquiry.rated"]
 
 
 def test_events_at_the_same_moment_keep_the_order_they_were_written(signed_off):

@@ -231,8 +231,8 @@ def test_re_rating_moves_the_deadline_of_open_partner_requests_but_not_answered_
             "x",
             local(2026, 3, 2, 10, 59),
             "rating",
-            "earlier than the enquiry",
-            id="before-the-enquiry",
+            "earlier than the one it replaces",
+            id="before-the-current-rating",
         ),
     ],
 )

@@ -1,0 +1,71 @@
+"""``frontdoor demo``: migrate, seed if empty, start the task worker and serve the demo."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from types import FrameType
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from frontdoor.demo.management.commands.demo_seed import logins_table
+from frontdoor.demo.reference import DEFAULT_PASSWORD, demo_users_ensure
+from frontdoor.intake.models import Contact
+
+# --no-reload: with DEBUG the worker would otherwise fork an autoreloading child that
+# outlives terminate().
+WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "db_worker", "--no-reload"]
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)  # so that ``finally`` stops the worker
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the demo: migrate, seed the database if it has no contacts, start the task "
+        "worker in the background and serve the site (Ctrl+C stops both)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--addrport",
+            default="127.0.0.1:8000",
+            help="Address and port to serve on (default 127.0.0.1:8000).",
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background task worker."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=1)
+        if not Contact.objects.exists():
+            call_command("demo_seed", stdout=self.stdout, stderr=self.stderr)
+        # Idempotent: makes sure the passwords printed below are the ones that work.
+        rows = demo_users_ensure(DEFAULT_PASSWORD)
+        worker: subprocess.Popen[bytes] | None = None
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        if not options["no_worker"]:
+            worker = subprocess.Popen(WORKER_COMMAND)
+            self.stdout.write(f"Task worker started (process {worker.pid}).")
+        try:
+            addrport = options["addrport"]
+            address = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+            self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS(f"Front Door demo: http://{address}/"))
+            self.stdout.write("")
+            self.stdout.write(logins_table(rows))
+            self.stdout.write("")
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
