@@ -17,6 +17,9 @@ from frontdoor.intake.models import Contact
 
 # --no-reload: with DEBUG the worker would otherwise fork an autoreloading child that
 # outlives terminate().
+# Six months at the full council rate (about 6,000 contacts) generates in a few minutes on a
+# 2-core machine; the full two years takes several times longer (see benchmarks/).
+DEMO_YEARS = 0.5
 WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "db_worker", "--no-reload"]
 
 
@@ -39,11 +42,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the background task worker."
         )
+        parser.add_argument(
+            "--years",
+            type=float,
+            default=DEMO_YEARS,
+            help=f"Years of history to generate when the database is empty (default "
+            f"{DEMO_YEARS}: the six months an Ofsted Annex A return covers; "
+            f"`frontdoor seed --fresh` makes the full two years).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=1)
         if not Contact.objects.exists():
-            call_command("demo_seed", stdout=self.stdout, stderr=self.stderr)
+            call_command(
+                "demo_seed", years=options["years"], stdout=self.stdout, stderr=self.stderr
+            )
         # Idempotent: makes sure the passwords printed below are the ones that work.
         rows = demo_users_ensure(DEFAULT_PASSWORD)
         worker: subprocess.Popen[bytes] | None = None
