@@ -140,7 +140,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
-    ("frontdoor", BASE_DIR / "frontdoor" / "static"),
+    BASE_DIR / "frontdoor" / "static",
 ]
 # GOV.UK Frontend's compiled CSS asks for fonts and images at /assets/.
 WHITENOISE_ROOT = NODE_MODULES / "govuk-frontend" / "dist" / "govuk"

@@ -79,6 +79,15 @@ class Journey:
         self.base = base
         self.axe = axe  # axe-core needs JavaScript: the run without it checks the flow only
         self.scanned: list[str] = []
+        self.broken: list[str] = []
+        page.on(
+            "response",
+            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "console",
+            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
+        )
 
     def scan(self) -> None:
         self.scanned.append(self.page.url)
@@ -241,4 +250,5 @@ def test_a_concern_travels_from_contact_to_first_visit(live_server: Any, javascr
         assert "Transfer accepted" in page.content()
 
     assert len(j.scanned) > 25
+    assert j.broken == []  # every stylesheet, script, font and image loaded; no script errors
     assert people["aworker"].pk

@@ -482,3 +482,17 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_stylesheet_and_script_a_page_asks_for_exists(contact_officer: Any) -> None:
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    body = client_for(contact_officer).get(reverse("contact-new")).content.decode()
+    assets = re.findall(r'(?:href|src)="/static/([^"]+)"', body)
+    assert len(assets) >= 4
+    for asset in assets:
+        assert finders.find(asset), asset
+    assert (settings.WHITENOISE_ROOT / "assets" / "fonts").is_dir()
