@@ -55,6 +55,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import Q
 
     from frontdoor.accounts.models import User
     from frontdoor.demo.generator import generate
@@ -91,9 +92,9 @@ def main() -> None:
             Decision.objects.filter(signed_off_at__isnull=True).values_list("id", "signoff_due_at")
         )
         rows += len(
-            Transfer.objects.filter(status__in=["requested", "accepted"]).values_list(
-                "id", "acceptance_due_at"
-            )
+            Transfer.objects.filter(
+                Q(status="requested") | Q(status="accepted", visit__isnull=True)
+            ).values_list("id", "acceptance_due_at")
         )
         return rows
 
