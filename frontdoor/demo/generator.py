@@ -22,11 +22,8 @@ Shape of the data (see FRONT-DOOR.md sections 1, 3, 4 and 10):
   Some open enquiries are allocated to ``mash.worker`` and some first visits to
   ``assessment.worker`` so that their own queues have work.
 
-Two deliberate departures from "everything through a service":
+One deliberate departure from "everything through a service":
 
-* there is no service that allocates an enquiry (``Enquiry.allocated_to``); the generator
-  appends an ``enquiry.allocated`` event through ``event_append`` and sets the field in a few
-  batched updates at the end (it will use a ``mash.services.enquiry_allocate`` if one appears);
 * after-commit notifications (partner-request emails, referrer feedback) are dropped for
   generated history: replaying two years of emails through the task worker would be noise.
 """
@@ -35,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import inspect
 import time as time_module
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -50,7 +46,6 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from frontdoor.accounts.models import Agency, Role, User
-from frontdoor.audit.services import event_append
 from frontdoor.clocks import ClockState, WorkingCalendar, evaluate
 from frontdoor.demo import texts
 from frontdoor.demo.reference import (
@@ -421,8 +416,6 @@ class _Generator:
         self.due_soon_fraction = 0.25
         self.target_state = ""  # the clock state a top-up journey was held in
         self._load_people()
-        self.allocations: dict[int, list[int]] = defaultdict(list)
-        self._allocate = self._allocator()
 
     # ------------------------------------------------------------ set-up
 
@@ -455,34 +448,8 @@ class _Generator:
         self.lead_worker = users["mash.worker"]
         self.lead_assessor = users["assessment.worker"]
 
-    def _allocator(self) -> Callable[[Enquiry, User, User, datetime], None]:
-        """Enquiry allocation: the service's if there is one, else a recorded direct write."""
-        service = getattr(mash_services, "enquiry_allocate", None)
-        if service is not None:
-            params = set(inspect.signature(service).parameters)
-            target = next((p for p in ("allocated_to", "to", "worker", "user") if p in params), "")
-            if target and {"enquiry", "by", "at"} <= params:
-
-                def via_service(enquiry: Enquiry, worker: User, by: User, at: datetime) -> None:
-                    service(enquiry=enquiry, by=by, at=at, **{target: worker})
-
-                return via_service
-
-        def direct(enquiry: Enquiry, worker: User, by: User, at: datetime) -> None:
-            # No allocation service exists (reported): record the history event now and write
-            # the field in a few batched updates at the end (see _flush_allocations).
-            self.allocations[worker.pk].append(enquiry.pk)
-            event_append(
-                record=enquiry,
-                action="enquiry.allocated",
-                summary=f"Allocated to {worker.display_name}",
-                at=at,
-                actor=by,
-                child=enquiry.child,
-                after={"allocated_to": worker.pk},
-            )
-
-        return direct
+    def _allocate(self, enquiry: Enquiry, worker: User, by: User, at: datetime) -> None:
+        mash_services.enquiry_allocate(enquiry=enquiry, allocated_to=worker, by=by, at=at)
 
     def _working_days_before(self, moment: datetime, days: int) -> datetime:
         d = self.cal.local_date(moment)
@@ -723,7 +690,6 @@ class _Generator:
                 )
         self._top_up()
         del connection.run_on_commit[mark:]
-        self._flush_allocations()
         self._finish()
         self.summary.seconds = time_module.perf_counter() - started
         return self.summary
@@ -794,29 +760,18 @@ class _Generator:
             for name in ("sources", "screening", "ratings", "decisions", "clocks", "in_flight")
         }
         counters["lead_counts"] = copy.copy(self.lead_counts)
-        allocations = {worker: len(ids) for worker, ids in self.allocations.items()}
         lengths = (len(self.families), len(self.recent), self.child_keys)
-        return copy.deepcopy(self.summary), counters, allocations, lengths
+        return copy.deepcopy(self.summary), counters, lengths
 
     def _restore(self, saved: tuple[Any, ...]) -> None:
-        summary, counters, allocations, (families, recent, child_keys) = saved
+        summary, counters, (families, recent, child_keys) = saved
         self.summary = summary
         for name, value in counters.items():
             setattr(self, name, value)
-        for worker in list(self.allocations):
-            del self.allocations[worker][allocations.get(worker, 0) :]
         del self.families[families:]
         del self.recent[recent:]
         del self.recent_times[recent:]
         self.child_keys = child_keys
-
-    def _flush_allocations(self) -> None:
-        for worker_id, enquiry_ids in sorted(self.allocations.items()):
-            for i in range(0, len(enquiry_ids), 500):
-                Enquiry.objects.filter(pk__in=enquiry_ids[i : i + 500]).update(
-                    allocated_to_id=worker_id
-                )
-        self.allocations.clear()
 
     def _finish(self) -> None:
         s = self.summary

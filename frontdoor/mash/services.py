@@ -135,6 +135,40 @@ def enquiry_rate(
     return locked
 
 
+def enquiry_allocate(
+    *, enquiry: Enquiry, allocated_to: User, by: User, at: datetime | None = None
+) -> Enquiry:
+    """Allocate the enquiry to a MASH social worker: it joins their own queue."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().select_related("child").get(pk=enquiry.pk)
+        if locked.status == EnquiryStatus.CLOSED:
+            raise ValidationError({"allocated_to": "This enquiry is closed"})
+        if allocated_to.team_id != locked.team_id or not allocated_to.is_active:
+            raise ValidationError({"allocated_to": "Allocate someone in the MASH team"})
+        if at < locked.entered_at:
+            raise ValidationError(
+                {"allocated_to": "Allocation cannot be earlier than the enquiry began"}
+            )
+        if locked.allocated_to_id == allocated_to.pk:
+            return locked  # already theirs: nothing changes, nothing to record
+        before = {"allocated_to": locked.allocated_to_id}
+        locked.allocated_to = allocated_to
+        locked.save(update_fields=["allocated_to"])
+        event_append(
+            record=locked,
+            action="enquiry.allocated",
+            summary=f"Allocated to {allocated_to.display_name}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before=before,
+            after={"allocated_to": allocated_to.pk},
+        )
+        _changed(enquiry=locked, by=by, at=at)
+    return locked
+
+
 def enquiry_record_lived_experience(
     *, enquiry: Enquiry, text: str, by: User, at: datetime | None = None
 ) -> Enquiry:

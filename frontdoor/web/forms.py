@@ -186,6 +186,24 @@ class TransferAcceptForm(forms.Form):
         )
 
 
+class AllocateForm(forms.Form):
+    allocated_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages=_required("Select the social worker to allocate"),
+    )
+
+    def __init__(self, *args: Any, team_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["allocated_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(team_id=team_id, is_active=True)
+            if team_id is not None
+            else User.objects.none()
+        )
+
+
 class TransferReturnForm(forms.Form):
     return_reason = _text("Enter why the transfer is being returned")
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
     path("enquiries/<int:pk>/rating/", views.enquiry_rate, name="enquiry-rate"),
+    path("enquiries/<int:pk>/allocate/", views.enquiry_allocate, name="enquiry-allocate"),
     path(
         "enquiries/<int:pk>/lived-experience/",
         views.enquiry_lived_experience,

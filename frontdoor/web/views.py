@@ -311,6 +311,7 @@ def _enquiry_context(request: HttpRequest, enquiry: Enquiry) -> dict[str, Any]:
         "signoff_clock": signoff_clock(decision, now) if decision else None,
         "transfers": transfers,
         "can_work": can(request.user, Perm.ENQUIRY_WORK) and enquiry.status == "open",
+        "can_allocate": can(request.user, Perm.ENQUIRY_WORK),
         "can_sign_off": decision is not None
         and decision.signed_off_at is None
         and can(request.user, Perm.SIGN_OFF, decision),
@@ -376,6 +377,25 @@ def enquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
         ),
         initial=lambda e: {"rating": e.rating},
+    )
+
+
+@requires(Perm.ENQUIRY_WORK)
+@GET_POST
+def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry(pk)
+    return _enquiry_form_page(
+        request,
+        pk,
+        forms.AllocateForm,
+        "mash/enquiry_allocate.html",
+        lambda e, d: mash.enquiry_allocate(
+            enquiry=e,
+            allocated_to=d["allocated_to"],
+            by=request.user,  # type: ignore[arg-type]
+        ),
+        initial=lambda e: {"allocated_to": e.allocated_to_id or request.user.pk},
+        form_kwargs={"team_id": enquiry.team_id},
     )
 
 

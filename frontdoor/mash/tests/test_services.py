@@ -837,3 +837,59 @@ def test_a_refused_sign_off_emails_nobody(
     assert callbacks == []
     assert mailoutbox == []
     assert Decision.objects.get().signed_off_at is None
+
+
+def test_allocating_an_enquiry_puts_it_in_the_workers_own_queue_and_records_who_did_it(
+    screened_to_mash, mash_manager, mash_worker
+):
+    from frontdoor.mash.services import enquiry_allocate
+    from frontdoor.work.queues import my_queue
+
+    enquiry = screened_to_mash()
+    at = enquiry.entered_at + timedelta(minutes=10)
+
+    enquiry_allocate(enquiry=enquiry, allocated_to=mash_worker, by=mash_manager, at=at)
+
+    enquiry.refresh_from_db()
+    assert enquiry.allocated_to == mash_worker
+    event = events_of(enquiry)[-1]
+    assert (event.action, event.actor, event.at) == ("enquiry.allocated", mash_manager, at)
+    assert event.after == {"allocated_to": mash_worker.pk}
+    assert [item.reference for item in my_queue(mash_worker, at)] == [f"E{enquiry.pk}"]
+
+
+def test_allocating_to_the_same_worker_again_records_nothing_new(
+    screened_to_mash, mash_manager, mash_worker
+):
+    from frontdoor.mash.services import enquiry_allocate
+
+    enquiry = screened_to_mash()
+    at = enquiry.entered_at + timedelta(minutes=10)
+    enquiry_allocate(enquiry=enquiry, allocated_to=mash_worker, by=mash_manager, at=at)
+    count = len(events_of(enquiry))
+
+    enquiry_allocate(enquiry=enquiry, allocated_to=mash_worker, by=mash_manager, at=at)
+
+    assert len(events_of(enquiry)) == count
+
+
+def test_an_enquiry_cannot_be_allocated_outside_the_mash_team_or_before_it_began(
+    screened_to_mash, mash_manager, assessment_worker, mash_worker
+):
+    from frontdoor.mash.services import enquiry_allocate
+
+    enquiry = screened_to_mash()
+    with refused("allocated_to", "in the MASH team"):
+        enquiry_allocate(
+            enquiry=enquiry,
+            allocated_to=assessment_worker,
+            by=mash_manager,
+            at=enquiry.entered_at + timedelta(minutes=1),
+        )
+    with refused("allocated_to", "earlier than the enquiry began"):
+        enquiry_allocate(
+            enquiry=enquiry,
+            allocated_to=mash_worker,
+            by=mash_manager,
+            at=enquiry.entered_at - timedelta(minutes=1),
+        )

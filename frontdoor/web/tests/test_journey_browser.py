@@ -164,6 +164,11 @@ def test_a_concern_travels_from_contact_to_first_visit(live_server: Any, javascr
         assert page.get_by_role("heading", level=1).inner_text() == "MASH enquiry"
         enquiry_path = page.url.replace(live_server.url, "")
 
+        # The worker takes the enquiry (it joins their own queue).
+        j.follow("Allocate this enquiry")
+        j.submit("Allocate")
+        assert "allocated to Will Worker" in page.content()
+
         # Re-rate to Red, record lived experience, ask the police.
         j.follow("Change the rating")
         page.get_by_label("Red").check()

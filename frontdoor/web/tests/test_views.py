@@ -80,6 +80,7 @@ def pages(w: dict[str, Any]) -> dict[str, str]:
         "request": reverse("request-detail", args=[w["request"].pk]),
         "transfer": reverse("transfer-detail", args=[t.pk]),
         "accept": reverse("transfer-accept", args=[t.pk]),
+        "allocate": reverse("enquiry-allocate", args=[e.pk]),
     }
 
 
@@ -161,6 +162,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "auditor": 200,
     },
     "accept": {"assessment_manager": 200},
+    "allocate": {"mash_worker": 200, "mash_manager": 200},
 }
 
 
