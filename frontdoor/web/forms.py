@@ -168,25 +168,9 @@ class TransferRequestForm(forms.Form):
     summary = _text("Enter a summary of the MASH information")
 
 
-class TransferAcceptForm(forms.Form):
-    allocated_to = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        empty_label=None,
-        error_messages=_required("Select the social worker to allocate"),
-    )
+class TeamMemberForm(forms.Form):
+    """Choose an active member of one team (allocating an enquiry or a transfer)."""
 
-    def __init__(self, *args: Any, team_id: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["allocated_to"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            User.objects.filter(team_id=team_id, is_active=True)
-            if team_id is not None
-            else User.objects.none()
-        )
-
-
-class AllocateForm(forms.Form):
     allocated_to = forms.ModelChoiceField(
         queryset=User.objects.none(),
         empty_label=None,

@@ -337,14 +337,13 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _enquiry_form_page(
     request: HttpRequest,
-    pk: int,
+    enquiry: Enquiry,
     form_class: type[django_forms.Form],
     template: str,
     action: Callable[[Enquiry, dict[str, Any]], Any],
     initial: Callable[[Enquiry], dict[str, Any]] | None = None,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    enquiry = _enquiry(pk)
     form = form_class(
         request.POST or None,
         initial=initial(enquiry) if initial else None,
@@ -367,7 +366,7 @@ def _enquiry_form_page(
 def enquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
     return _enquiry_form_page(
         request,
-        pk,
+        _enquiry(pk),
         forms.RatingForm,
         "mash/enquiry_rate.html",
         lambda e, d: mash.enquiry_rate(
@@ -386,8 +385,8 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry(pk)
     return _enquiry_form_page(
         request,
-        pk,
-        forms.AllocateForm,
+        enquiry,
+        forms.TeamMemberForm,
         "mash/enquiry_allocate.html",
         lambda e, d: mash.enquiry_allocate(
             enquiry=e,
@@ -404,7 +403,7 @@ def enquiry_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 def enquiry_lived_experience(request: HttpRequest, pk: int) -> HttpResponse:
     return _enquiry_form_page(
         request,
-        pk,
+        _enquiry(pk),
         forms.LivedExperienceForm,
         "mash/enquiry_lived_experience.html",
         lambda e, d: mash.enquiry_record_lived_experience(
@@ -421,7 +420,7 @@ def enquiry_lived_experience(request: HttpRequest, pk: int) -> HttpResponse:
 def enquiry_request_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _enquiry_form_page(
         request,
-        pk,
+        _enquiry(pk),
         forms.RequestSendForm,
         "mash/request_new.html",
         lambda e, d: mash.request_send(
@@ -438,7 +437,7 @@ def enquiry_request_new(request: HttpRequest, pk: int) -> HttpResponse:
 def enquiry_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return _enquiry_form_page(
         request,
-        pk,
+        _enquiry(pk),
         forms.DecisionForm,
         "mash/decision.html",
         lambda e, d: mash.decision_record(
@@ -460,7 +459,7 @@ def enquiry_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No decision to sign off")
     return _enquiry_form_page(
         request,
-        pk,
+        enquiry,
         forms.SignOffForm,
         "mash/sign_off.html",
         lambda e, d: mash.decision_sign_off(
@@ -487,7 +486,7 @@ def enquiry_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _enquiry_form_page(
         request,
-        pk,
+        _enquiry(pk),
         forms.TransferRequestForm,
         "mash/transfer_request.html",
         action,
@@ -599,13 +598,12 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transfer_form(
     request: HttpRequest,
-    pk: int,
+    transfer: Transfer,
     perm: Perm,
     form: django_forms.Form,
     template: str,
     action: Callable[[Transfer, dict[str, Any]], Any],
 ) -> HttpResponse:
-    transfer = _transfer(request, pk)
     if not can(request.user, perm, transfer):
         raise PermissionDenied
     if (
@@ -621,10 +619,10 @@ def _transfer_form(
 @GET_POST
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    form = forms.TransferAcceptForm(request.POST or None, team_id=transfer.to_team_id)
+    form = forms.TeamMemberForm(request.POST or None, team_id=transfer.to_team_id)
     return _transfer_form(
         request,
-        pk,
+        transfer,
         Perm.TRANSFER_RESPOND,
         form,
         "protection/transfer_accept.html",
@@ -641,7 +639,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _transfer_form(
         request,
-        pk,
+        _transfer(request, pk),
         Perm.TRANSFER_RESPOND,
         forms.TransferReturnForm(request.POST or None),
         "protection/transfer_return.html",
@@ -659,7 +657,7 @@ def transfer_visit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VisitForm(request.POST or None)
     return _transfer_form(
         request,
-        pk,
+        _transfer(request, pk),
         Perm.VISIT_RECORD,
         form,
         "protection/visit.html",
