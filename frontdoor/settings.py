@@ -45,12 +45,14 @@ INSTALLED_APPS = [
     "ninja",
     "frontdoor.accounts",
     "frontdoor.audit",
+    "frontdoor.outbox",
     "frontdoor.policies",
     "frontdoor.people",
     "frontdoor.intake",
     "frontdoor.mash",
     "frontdoor.protection",
     "frontdoor.web",
+    "frontdoor.work",
     "frontdoor.demo",
 ]
 
@@ -109,7 +111,7 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
                 "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
             ),
         },
@@ -164,6 +166,26 @@ TASKS = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "frontdoor@example.org")
+
+# The outbox (docs/outbox.md): how email leaves Front Door, and how hard it tries.
+FRONTDOOR_OUTBOX_CHANNEL = os.environ.get("FRONTDOOR_OUTBOX_CHANNEL", "email")
+FRONTDOOR_OUTBOX_LEASE_SECONDS = int(os.environ.get("FRONTDOOR_OUTBOX_LEASE_SECONDS", "300"))
+FRONTDOOR_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("FRONTDOOR_OUTBOX_MAX_ATTEMPTS", "10"))
+FRONTDOOR_NOTIFY_API_KEY = os.environ.get("FRONTDOOR_NOTIFY_API_KEY", "")
+FRONTDOOR_NOTIFY_TEMPLATE_ID = os.environ.get("FRONTDOOR_NOTIFY_TEMPLATE_ID", "")
+
+# Referrals from outside (docs/intake.md).
+#: The partner intake API refuses larger bodies with 413 before reading them (documents are
+#: base64 in the JSON); Django's own limit must be at least as large.
+FRONTDOOR_API_MAX_BODY_BYTES = int(os.environ.get("FRONTDOOR_API_MAX_BODY_BYTES", 10 * 1024**2))
+DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTDOOR_API_MAX_BODY_BYTES
+#: The address links in emails point at (the acknowledgement's outcome link, resume links).
+FRONTDOOR_SITE_URL = os.environ.get("FRONTDOOR_SITE_URL", "http://127.0.0.1:8000")
+#: How long a professional referrer's outcome link works, and how long a draft is kept.
+FRONTDOOR_FEEDBACK_LINK_DAYS = int(os.environ.get("FRONTDOOR_FEEDBACK_LINK_DAYS", "90"))
+FRONTDOOR_DRAFT_DAYS = int(os.environ.get("FRONTDOOR_DRAFT_DAYS", "28"))
+#: How often the worker runs housekeeping (outbox sweep, reconciliation alerts, old drafts).
+FRONTDOOR_HOUSEKEEPING_SECONDS = int(os.environ.get("FRONTDOOR_HOUSEKEEPING_SECONDS", "60"))
 
 SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
 SESSION_COOKIE_HTTPONLY = True

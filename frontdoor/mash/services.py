@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
-from frontdoor.accounts.models import Agency
+from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.mash.models import (
@@ -26,12 +27,14 @@ from frontdoor.mash.models import (
     RequestStatus,
     RequestTemplate,
 )
+from frontdoor.outbox.services import message_enqueue
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 
 if TYPE_CHECKING:
-    from frontdoor.accounts.models import User
     from frontdoor.intake.models import Referral
+
+logger = logging.getLogger("frontdoor.mash")
 
 
 def _changed(*, enquiry: Enquiry, by: User | None, at: datetime) -> None:
@@ -198,8 +201,6 @@ def request_send(
     *, enquiry: Enquiry, agency: Agency, by: User, at: datetime | None = None, note: str = ""
 ) -> PartnerRequest:
     """Send an information request to a partner agency, from that agency's template."""
-    from frontdoor.mash.tasks import notify_agency_of_request
-
     at = at or timezone.now()
     with transaction.atomic():
         locked = _locked_open_enquiry(enquiry)
@@ -235,8 +236,40 @@ def request_send(
             after={"agency": agency.code, "due_at": request.due_at},
         )
         _changed(enquiry=locked, by=by, at=at)
-        transaction.on_commit(lambda: notify_agency_of_request.enqueue(request_id=request.pk))
+        _tell_agency(request, at=at)
     return request
+
+
+def _email(**message: Any) -> None:
+    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
+    try:
+        message_enqueue(**message)
+    except ValidationError:
+        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
+
+
+def _tell_agency(request: PartnerRequest, *, at: datetime) -> None:
+    """Email the agency's practitioners that a request waits (no child's details in email)."""
+    recipients = (
+        User.objects.filter(agency=request.agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    due = (
+        f" It is due by {timezone.localtime(request.due_at):%d %b %Y %H:%M}."
+        if request.due_at
+        else ""
+    )
+    for email in recipients:
+        _email(
+            kind="partner_request",
+            to=email,
+            subject="Front Door: a MASH information request is waiting",
+            body=f"The MASH has sent {request.agency.name} information request "
+            f"R{request.pk}.{due} Sign in to Front Door to answer it.",
+            about=f"request:{request.pk}",
+            at=at,
+        )
 
 
 def request_answer(
@@ -351,8 +384,6 @@ def decision_sign_off(
     *, decision: Decision, oversight: str, by: User, at: datetime | None = None
 ) -> Decision:
     """A manager who is not the author signs the decision off; the referrer is told."""
-    from frontdoor.mash.tasks import send_referrer_feedback
-
     at = at or timezone.now()
     if not oversight.strip():
         raise ValidationError({"oversight": "Enter your management oversight and rationale"})
@@ -405,5 +436,14 @@ def decision_sign_off(
             after={"feedback": locked.referrer_feedback},
         )
         _changed(enquiry=enquiry, by=by, at=at)
-        transaction.on_commit(lambda: send_referrer_feedback.enqueue(decision_id=locked.pk))
+        contact = enquiry.referral.contact_child.contact
+        if contact.referrer_email:
+            _email(
+                kind="referrer_feedback",
+                to=contact.referrer_email,
+                subject=f"Front Door: the outcome of your contact {contact.reference}",
+                body=locked.referrer_feedback,
+                about=f"decision:{locked.pk}",
+                at=at,
+            )
     return locked
