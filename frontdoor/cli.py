@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": ["db_worker"], "seed": ["demo_seed"], "demo": ["demo_run"]}
+ALIASES = {"seed": ["demo_seed"], "demo": ["demo_run"]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,5 +6,6 @@ from frontdoor.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("frontdoor.intake.urls")),
     path("", include("frontdoor.web.urls")),
 ]

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     QUEUE_VIEW = "queue_view"
     OVERVIEW_VIEW = "overview_view"
     ACCESS_LOG_VIEW = "access_log_view"
+    RECONCILIATION_VIEW = "reconciliation_view"
 
 
 P = Perm
@@ -48,15 +49,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CONTACT_OFFICER: frozenset(
         {P.CONTACT_CREATE, P.CONTACT_VIEW, P.CHILD_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
     ),
+    Role.CONTACT_CENTRE_MANAGER: frozenset(
+        {
+            P.CONTACT_CREATE,
+            P.CONTACT_VIEW,
+            P.CHILD_VIEW,
+            P.QUEUE_VIEW,
+            P.OVERVIEW_VIEW,
+            P.RECONCILIATION_VIEW,
+        }
+    ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | {P.CONTACT_CREATE}),
-    Role.MASH_MANAGER: frozenset(_MASH | {P.CONTACT_CREATE, P.SIGN_OFF}),
+    Role.MASH_MANAGER: frozenset(_MASH | {P.CONTACT_CREATE, P.SIGN_OFF, P.RECONCILIATION_VIEW}),
     Role.PARTNER_PRACTITIONER: frozenset({P.REQUEST_VIEW, P.REQUEST_ANSWER, P.QUEUE_VIEW}),
     Role.ASSESSMENT_SOCIAL_WORKER: frozenset(_CASE_READ | {P.VISIT_RECORD, P.QUEUE_VIEW}),
     Role.ASSESSMENT_MANAGER: frozenset(
         _CASE_READ | {P.VISIT_RECORD, P.TRANSFER_RESPOND, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
     ),
     Role.PERFORMANCE_ANALYST: frozenset({P.OVERVIEW_VIEW}),
-    Role.AUDITOR: frozenset(_CASE_READ | {P.REQUEST_VIEW, P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
+    Role.AUDITOR: frozenset(
+        _CASE_READ | {P.REQUEST_VIEW, P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW, P.RECONCILIATION_VIEW}
+    ),
     Role.PARTNERSHIP_LEAD: frozenset({P.OVERVIEW_VIEW}),
     Role.ADMINISTRATOR: frozenset({P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
 }

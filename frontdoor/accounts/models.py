@@ -8,6 +8,7 @@ from django.db import models
 
 class Role(models.TextChoices):
     CONTACT_OFFICER = "contact_officer", "Contact centre officer"
+    CONTACT_CENTRE_MANAGER = "contact_centre_manager", "Contact centre manager"
     MASH_SOCIAL_WORKER = "mash_social_worker", "MASH social worker"
     MASH_MANAGER = "mash_manager", "MASH manager"
     PARTNER_PRACTITIONER = "partner_practitioner", "Partner agency practitioner"
@@ -91,3 +92,42 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiScope(models.TextChoices):
+    REFERRALS_WRITE = "referrals:write", "Send referrals"
+    REFERRALS_READ = "referrals:read", "Read the status of its own referrals"
+
+
+class ApiToken(models.Model):
+    """A partner agency system's key to the intake API.
+
+    Only a SHA-256 hash of the secret is stored (the secret is 256 random bits, so a slow hash
+    adds nothing); the plain token is shown once, when it is issued. ``prefix`` is the public
+    part used to find the row and to name the token in logs.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=200, help_text="Which system uses it, e.g. 'Niche RMS'.")
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(default=600)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.name} ({self.prefix})"

@@ -83,7 +83,12 @@ class Contact(models.Model):
         blank=True, help_text="Why information is shared without consent, where it is."
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the contact arrived by the online form or the partner API.",
     )
     recorded_at = models.DateTimeField()
     policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
@@ -141,3 +146,131 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.pk} ({self.child})"
+
+
+class SubmissionChannel(models.TextChoices):
+    ONLINE_FORM = Channel.ONLINE_FORM.value, Channel.ONLINE_FORM.label
+    PARTNER_API = Channel.PARTNER_API.value, Channel.PARTNER_API.label
+
+
+class Submission(models.Model):
+    """A referral exactly as it arrived from the online form or the partner API.
+
+    Stored before anything else happens to it, in the same transaction as the contact it
+    becomes, so a referrer is never told "received" about something that is not durable.
+    ``(idempotency_scope, idempotency_key)`` is unique: a repeated submission finds this row.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    channel = models.CharField(max_length=30, choices=SubmissionChannel.choices)
+    idempotency_scope = models.CharField(max_length=80)
+    idempotency_key = models.CharField(max_length=200)
+    payload_sha256 = models.CharField(max_length=64)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(db_index=True)
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="submission"
+    )
+    conversion_error = models.TextField(
+        blank=True, help_text="Why the submission could not be made into a contact, if not."
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.ForeignKey(
+        "accounts.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    external_reference = models.CharField(max_length=100, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    feedback_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    feedback_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"], name="submission_idempotent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReferralDraft(models.Model):
+    """An online referral being written: saved after every page, resumable by emailed link."""
+
+    public_id = models.UUIDField(unique=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    resume_email = models.EmailField(blank=True)
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft {self.public_id}"
+
+
+class Document(models.Model):
+    """Evidence a referrer uploaded. Kept in the database (outside the web root) and only
+    ever served as a download through an access check."""
+
+    draft = models.ForeignKey(
+        ReferralDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(draft__isnull=False) | Q(submission__isnull=False),
+                name="document_belongs_somewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class AlertKind(models.TextChoices):
+    NO_CONTACT = "no_contact", "Submission did not become a contact"
+    SCREENING_OVERDUE = "screening_overdue", "Not screened in time"
+
+
+class IntakeAlert(models.Model):
+    """A gap reconciliation found, raised once to the contact centre managers."""
+
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="alerts")
+    raised_at = models.DateTimeField(db_index=True)
+    detail = models.CharField(max_length=300)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "submission"], name="alert_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.submission}"

@@ -105,7 +105,7 @@ def contact_record(
     consent_status: str,
     lawful_basis: str,
     children: Sequence[ChildDetails | Person],
-    by: User,
+    by: User | None,
     referrer_name: str = "",
     referrer_role: str = "",
     referrer_agency: str = "",

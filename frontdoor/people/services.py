@@ -10,6 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
+from frontdoor.people.identifiers import (
+    nhs_number_normalise,
+    nhs_number_valid,
+    postcode_normalise,
+)
 from frontdoor.people.models import Address, Person, PersonKind, Sex
 
 if TYPE_CHECKING:
@@ -27,6 +32,8 @@ class ChildDetails:
     sex: str = Sex.UNKNOWN
     postcode: str = ""
     address_line_1: str = ""
+    town: str = ""
+    nhs_number: str = ""
 
 
 def child_details_validate(details: ChildDetails, *, on: date) -> None:
@@ -41,6 +48,8 @@ def child_details_validate(details: ChildDetails, *, on: date) -> None:
         errors["expected_date_of_birth"] = (
             "Expected date of birth must be on or after the date of the contact"
         )
+    if details.nhs_number and not nhs_number_valid(details.nhs_number):
+        errors["nhs_number"] = "Enter a valid 10-digit NHS number, like 943 476 5919"
     if not (details.first_name or details.last_name or details.expected_date_of_birth):
         errors["first_name"] = "Enter the child's name, or an expected date of birth if unborn"
     if errors:
@@ -60,13 +69,15 @@ def child_create(
         date_of_birth=details.date_of_birth,
         expected_date_of_birth=details.expected_date_of_birth,
         sex=details.sex or Sex.UNKNOWN,
+        nhs_number=nhs_number_normalise(details.nhs_number),
         created_at=at,
     )
     if details.postcode or details.address_line_1:
         Address.objects.create(
             person=child,
             line_1=details.address_line_1 or "Not given",
-            postcode=details.postcode.upper().strip(),
+            town=details.town,
+            postcode=postcode_normalise(details.postcode),
             moved_in=None,
         )
     event_append(

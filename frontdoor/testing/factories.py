@@ -445,3 +445,39 @@ def visited(
         by=by or persona("assessment_worker"),
         at=at or visited_at + VISIT_RECORD_DELAY,
     )
+
+
+def referral_document(**overrides: Any) -> dict[str, Any]:
+    """A valid partner/online referral (the ``ReferralIn`` JSON shape); override any key."""
+    document: dict[str, Any] = {
+        "referrer": {
+            "kind": "professional",
+            "name": "Dana Teacher",
+            "role": "Designated safeguarding lead",
+            "organisation": "Hill Primary School",
+            "organisation_type": "school",
+            "email": "dana.teacher@school.example",
+            "phone": "01632 960000",
+        },
+        "children": [
+            {
+                "first_name": "Riley",
+                "last_name": "Example",
+                "date_of_birth": "2016-03-04",
+                "sex": "F",
+                "nhs_number": "943 476 5919",
+                "address_line_1": "1 Example Street",
+                "town": "Exampleton",
+                "postcode": "pe1 1aa",
+            }
+        ],
+        "concern": "Riley came to school with a bruise and said she was scared to go home.",
+        "when_and_where": "This morning at school",
+        "immediate_risk": False,
+        "parental_responsibility": "Mother, Jo Example",
+        "consent_status": "not_sought",
+        "consent_reason": "Asking could put Riley at greater risk",
+        "lawful_basis": "public_task",
+    }
+    document.update(overrides)
+    return document

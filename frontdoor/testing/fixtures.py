@@ -168,6 +168,11 @@ def assessment_manager(org: SimpleNamespace) -> User:
 
 
 @pytest.fixture
+def contact_manager(org: SimpleNamespace) -> User:
+    return _persona("contact_manager")
+
+
+@pytest.fixture
 def analyst(org: SimpleNamespace) -> User:
     return _persona("analyst")
 

@@ -67,6 +67,9 @@ PERSONAS: dict[str, PersonaSpec] = {
     "contact_officer": PersonaSpec(
         Role.CONTACT_OFFICER, "contact_centre", "council", "Connie", "Contact"
     ),
+    "contact_manager": PersonaSpec(
+        Role.CONTACT_CENTRE_MANAGER, "contact_centre", "council", "Carla", "Centre"
+    ),
     "mash_worker": PersonaSpec(Role.MASH_SOCIAL_WORKER, "mash", "council", "Mo", "Mash"),
     "mash_worker_2": PersonaSpec(Role.MASH_SOCIAL_WORKER, "mash", "council", "Mina", "Mash"),
     "mash_manager": PersonaSpec(Role.MASH_MANAGER, "mash", "council", "Meg", "Manager"),

@@ -17,4 +17,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_create_contact": Perm.CONTACT_CREATE in perms,
         "can_child": Perm.CHILD_VIEW in perms,
         "can_screen": Perm.SCREEN in perms,
+        "can_reconcile": Perm.RECONCILIATION_VIEW in perms,
     }

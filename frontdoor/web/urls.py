@@ -11,6 +11,12 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("contacts/new/", views.contact_new, name="contact-new"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
+    path(
+        "contacts/<int:pk>/documents/<int:document_pk>/",
+        views.contact_document,
+        name="contact-document",
+    ),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("contacts/<int:pk>/children/new/", views.contact_add_child, name="contact-add-child"),
     path(
         "contacts/<int:pk>/children/<int:link_pk>/screen/",

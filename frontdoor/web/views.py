@@ -7,6 +7,7 @@ does not. Views that show a child's data write an access-log entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms as django_forms
@@ -16,6 +17,7 @@ from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
@@ -24,7 +26,15 @@ from frontdoor.audit.models import AccessAction
 from frontdoor.audit.selectors import timeline_for, timeline_for_child
 from frontdoor.audit.services import access_log_record
 from frontdoor.intake import services as intake
-from frontdoor.intake.models import Contact, ContactChild, ScreeningOutcome
+from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
+from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
+from frontdoor.intake.reconciliation import (
+    open_alerts,
+    reconciliation_rows,
+    reconciliation_summary,
+    submission_documents,
+    submission_for_contact,
+)
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
 from frontdoor.people.models import Person
@@ -171,11 +181,123 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     rows = [(link, screening_clock(link, now)) for link in links]
     _log_view(request, [link.child for link in links], contact)
-    events = timeline_for([("contact", contact.pk)])
+    submission = submission_for_contact(contact)
+    records = [("contact", contact.pk)]
+    if submission is not None:
+        records.append(("submission", submission.pk))
     return render(
         request,
         "intake/contact_detail.html",
-        {"contact": contact, "rows": rows, "events": events},
+        {
+            "contact": contact,
+            "rows": rows,
+            "events": timeline_for(records),
+            "submission": submission,
+            "submitted": _submitted_rows(submission.payload) if submission else None,
+            "documents": submission_documents(submission) if submission else [],
+        },
+    )
+
+
+def _submitted_rows(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the referrer sent, in words, for the contact page."""
+    referrer = payload.get("referrer", {})
+    kind = referrer.get("kind", "")
+    who = (
+        ORGANISATION_LABELS.get(referrer.get("organisation_type") or "", "Professional")
+        if kind == "professional"
+        else RELATIONSHIP_LABELS.get(referrer.get("relationship") or "", "Member of the public")
+    )
+    parents = {"yes": "Yes", "no": "No", "not_known": "Not known"}
+    general = [
+        ("Referrer", who),
+        (
+            "Family not to be told who referred",
+            "Yes" if referrer.get("anonymous_to_family") else "No",
+        ),
+        ("When and where", payload.get("when_and_where") or "Not given"),
+        ("Who has parental responsibility", payload.get("parental_responsibility") or "Not given"),
+        ("Household and regular visitors", payload.get("household") or "Not given"),
+        (
+            "Parents know about the referral",
+            parents.get(payload.get("parents_aware", ""), "Not known"),
+        ),
+    ]
+    children = []
+    for child in payload.get("children", []):
+        name = " ".join(p for p in (child.get("first_name"), child.get("last_name")) if p)
+        address = ", ".join(
+            p for p in (child.get("address_line_1"), child.get("town"), child.get("postcode")) if p
+        )
+        children.append(
+            (
+                name or "Unborn baby",
+                [
+                    ("NHS number", child.get("nhs_number") or "Not given"),
+                    ("Address", address or "Not given"),
+                    ("Previous addresses", child.get("previous_addresses") or "Not given"),
+                    ("Where the child is now", child.get("current_location") or "Not given"),
+                    ("Needs", child.get("needs") or "Not given"),
+                ],
+            )
+        )
+    return {"general": general, "children": children}
+
+
+@requires(Perm.CONTACT_VIEW)
+@require_http_methods(["GET"])
+def contact_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """An uploaded document, only ever as a download, never rendered or run by the browser."""
+    contact = get_object_or_404(Contact, pk=pk)
+    document = get_object_or_404(
+        Document.objects.filter(submission__contact=contact), pk=document_pk
+    )
+    _log_view(request, [link.child for link in contact.children.select_related("child")], contact)
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=document.filename) or "attachment"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Reconciliation -----------------------------------------------------------------------
+
+RECONCILIATION_PERIODS = {"1": "Today", "7": "Last 7 days", "30": "Last 30 days", "all": "All time"}
+RECONCILIATION_ROW_LIMIT = 500
+
+
+@requires(Perm.RECONCILIATION_VIEW)
+@require_http_methods(["GET"])
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """Every online and partner submission against the contact it became, gaps first."""
+    period = request.GET.get("period", "7")
+    if period not in RECONCILIATION_PERIODS:
+        period = "7"
+    problems_only = request.GET.get("problems") == "1"
+    now = timezone.now()
+    since = None
+    if period != "all":
+        start = timezone.localdate(now) - timedelta(days=int(period) - 1)
+        since = timezone.make_aware(datetime.combine(start, time.min))
+    rows = reconciliation_rows(
+        since=since, problems_only=problems_only, now=now, limit=RECONCILIATION_ROW_LIMIT
+    )
+    return render(
+        request,
+        "intake/reconciliation.html",
+        {
+            "rows": rows,
+            "summary": reconciliation_summary(since=since, now=now),
+            "alerts": list(open_alerts()[:50]),
+            "period": period,
+            "periods": RECONCILIATION_PERIODS,
+            "problems_only": problems_only,
+            "limit": RECONCILIATION_ROW_LIMIT,
+            "now": now,
+        },
     )
 
 

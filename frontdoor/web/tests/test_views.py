@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 ALL = [
     "contact_officer",
+    "contact_manager",
     "mash_worker",
     "mash_manager",
     "police_practitioner",
@@ -81,6 +82,7 @@ def pages(w: dict[str, Any]) -> dict[str, str]:
         "transfer": reverse("transfer-detail", args=[t.pk]),
         "accept": reverse("transfer-accept", args=[t.pk]),
         "allocate": reverse("enquiry-allocate", args=[e.pk]),
+        "reconciliation": reverse("reconciliation"),
     }
 
 
@@ -88,6 +90,7 @@ def pages(w: dict[str, Any]) -> dict[str, str]:
 EXPECTED: dict[str, dict[str, int]] = {
     "queue": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "police_practitioner": 200,
@@ -97,6 +100,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "team": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "police_practitioner": 200,
@@ -106,6 +110,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "overview": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "assessment_manager": 200,
@@ -114,10 +119,21 @@ EXPECTED: dict[str, dict[str, int]] = {
         "partnership_lead": 200,
         "administrator": 200,
     },
-    "contact_new": {"contact_officer": 200, "mash_worker": 200, "mash_manager": 200},
-    "add_child": {"contact_officer": 200, "mash_worker": 200, "mash_manager": 200},
+    "contact_new": {
+        "contact_officer": 200,
+        "contact_manager": 200,
+        "mash_worker": 200,
+        "mash_manager": 200,
+    },
+    "add_child": {
+        "contact_officer": 200,
+        "contact_manager": 200,
+        "mash_worker": 200,
+        "mash_manager": 200,
+    },
     "contact": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "assessment_worker": 200,
@@ -126,6 +142,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "children": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "assessment_worker": 200,
@@ -134,6 +151,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "child": {
         "contact_officer": 200,
+        "contact_manager": 200,
         "mash_worker": 200,
         "mash_manager": 200,
         "assessment_worker": 200,
@@ -163,6 +181,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "accept": {"assessment_manager": 200},
     "allocate": {"mash_worker": 200, "mash_manager": 200},
+    "reconciliation": {"contact_manager": 200, "mash_manager": 200, "auditor": 200},
 }
 
 

@@ -1,0 +1,119 @@
+"""Writing accounts: API tokens for partner systems."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.accounts.models import Agency, ApiScope, ApiToken, User
+from frontdoor.audit.services import event_append
+
+TOKEN_PREFIX = "fd"
+#: How often ``last_used_at`` is written: not on every request, so tokens cost no extra write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_issue(
+    *,
+    agency: Agency,
+    name: str,
+    scopes: Iterable[str],
+    by: User | None,
+    expires_at: datetime | None = None,
+    at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue a token for ``agency``; returns the row and the plain token (shown once only)."""
+    at = at or timezone.now()
+    scope_list = sorted(set(scopes))
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Enter the name of the system that will use the token"
+    if not scope_list or any(scope not in ApiScope.values for scope in scope_list):
+        errors["scopes"] = "Choose at least one scope: " + ", ".join(ApiScope.values)
+    if expires_at is not None and expires_at <= at:
+        errors["expires_at"] = "The expiry must be in the future"
+    if not agency.active:
+        errors["agency"] = "The agency is not active"
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            agency=agency,
+            name=name.strip(),
+            prefix=prefix,
+            secret_hash=_hash(secret),
+            scopes=scope_list,
+            created_at=at,
+            created_by=by,
+            expires_at=expires_at,
+        )
+        event_append(
+            record=token,
+            action="api_token.issued",
+            summary=f"API token {prefix} issued to {agency.name} for {token.name}",
+            at=at,
+            actor=by,
+            after={"agency": agency.code, "scopes": scope_list, "expires_at": expires_at},
+        )
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+def api_token_revoke(
+    *, token: ApiToken, by: User | None, reason: str, at: datetime | None = None
+) -> ApiToken:
+    at = at or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the token is being revoked"})
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = at
+        locked.revoked_by = by
+        locked.revoked_reason = reason.strip()
+        locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        event_append(
+            record=locked,
+            action="api_token.revoked",
+            summary=f"API token {locked.prefix} revoked",
+            at=at,
+            actor=by,
+            reason=reason,
+        )
+    return locked
+
+
+def api_token_authenticate(raw: str, *, at: datetime | None = None) -> ApiToken | None:
+    """The live token ``raw`` names, or None (unknown, wrong secret, revoked or expired)."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        return None
+    token = (
+        ApiToken.objects.select_related("agency")
+        .filter(prefix=parts[1][:16], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash(parts[2])):
+        return None
+    at = at or timezone.now()
+    if token.expires_at is not None and token.expires_at <= at:
+        return None
+    if not token.agency.active:
+        return None
+    if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+        token.last_used_at = at
+    return token

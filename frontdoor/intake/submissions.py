@@ -1,0 +1,486 @@
+"""Referrals from outside: the online form and the partner API.
+
+Every write of a submission is here. ``submission_receive`` is the one door both channels
+use: it validates everything first (so nothing is half-saved), then in one transaction stores
+the submission exactly as sent, makes it a contact with its screening clock, keeps any
+evidence, and puts the acknowledgement email in the outbox. The caller acknowledges only
+after it returns, so an acknowledged reference is always durable. The idempotency key makes a
+repeat (double click, retry, second tab) find the first submission instead of making another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from frontdoor.audit.services import event_append
+from frontdoor.intake.documents import CheckedDocument, document_check
+from frontdoor.intake.models import (
+    Channel,
+    Contact,
+    Document,
+    ReferralDraft,
+    Submission,
+    SubmissionChannel,
+)
+from frontdoor.intake.payload import ReferralIn, decode_document, referral_problems, referral_source
+from frontdoor.intake.services import contact_record
+from frontdoor.outbox.services import message_enqueue
+from frontdoor.people.services import ChildDetails
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import Agency, ApiToken
+
+logger = logging.getLogger("frontdoor.intake")
+
+#: Crockford's base32 without I, L, O and U: references read out over the phone.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different referral."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(f"Idempotency key already used for {submission.reference}")
+        self.submission = submission
+
+
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    created: bool
+    feedback_url: str = ""
+
+
+def _new_reference() -> str:
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"FD-{chars[:4]}-{chars[4:]}"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feedback_link_days() -> int:
+    return int(getattr(settings, "FRONTDOOR_FEEDBACK_LINK_DAYS", 90))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "FRONTDOOR_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def payload_digest(document: dict[str, Any]) -> str:
+    """A hash of the referral's content that ignores key order and spacing."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def referral_validate(
+    referral: ReferralIn, *, at: datetime
+) -> tuple[dict[str, Any], list[CheckedDocument]]:
+    """Check a referral fully before anything is stored: the stored payload and documents."""
+    problems = referral_problems(referral, on=timezone.localdate(at))
+    documents: list[CheckedDocument] = []
+    for index, item in enumerate(referral.documents):
+        field = f"documents.{index}.content_base64"
+        try:
+            content = decode_document(item)
+        except ValueError:
+            problems[field] = "The document is not valid base64"
+            continue
+        try:
+            documents.append(document_check(filename=item.filename, content=content, field=field))
+        except ValidationError as exc:
+            problems.update({key: msgs[0] for key, msgs in exc.message_dict.items()})
+    if problems:
+        raise ValidationError(problems)
+    stored = referral.model_dump(mode="json", exclude={"documents"})
+    stored["documents"] = [
+        {"filename": d.filename, "content_type": d.content_type, "size": d.size, "sha256": d.sha256}
+        for d in documents
+    ]
+    return stored, documents
+
+
+def _children(referral: ReferralIn) -> list[ChildDetails]:
+    return [
+        ChildDetails(
+            first_name=child.first_name,
+            last_name=child.last_name,
+            date_of_birth=child.date_of_birth,
+            expected_date_of_birth=child.expected_date_of_birth,
+            sex=child.sex,
+            postcode=child.postcode,
+            address_line_1=child.address_line_1,
+            town=child.town,
+            nhs_number=child.nhs_number,
+        )
+        for child in referral.children
+    ]
+
+
+def _contact_from(
+    referral: ReferralIn, *, channel: str, agency: Agency | None, at: datetime
+) -> Contact:
+    referrer = referral.referrer
+    consent_reason = referral.consent_reason
+    return contact_record(
+        received_at=at,
+        channel=channel,
+        source=referral_source(referral, agency.kind if agency else ""),
+        concern=referral.concern,
+        immediate_risk=referral.immediate_risk,
+        consent_status=referral.consent_status,
+        consent_reason=consent_reason,
+        lawful_basis=referral.lawful_basis,
+        sharing_override_reason=consent_reason if referral.consent_status != "given" else "",
+        children=_children(referral),
+        by=None,
+        referrer_name=referrer.name,
+        referrer_role=referrer.role,
+        referrer_agency=referrer.organisation or (agency.name if agency else ""),
+        referrer_phone=referrer.phone,
+        referrer_email=referrer.email,
+        at=at,
+    )
+
+
+def _acknowledgement(submission: Submission, feedback_url: str) -> tuple[str, str]:
+    """Subject and body of the acknowledgement. No child's details go in an email."""
+    received = timezone.localtime(submission.received_at)
+    lines = [
+        "Thank you for telling us you are worried about a child.",
+        "",
+        f"Your reference number is {submission.reference}.",
+        f"We received your referral on {received:%d %B %Y} at {received:%H:%M}.",
+        "",
+        "A social worker will decide what happens next within 1 working day.",
+        "If a child is in immediate danger, call 999.",
+    ]
+    if feedback_url:
+        days = feedback_link_days()
+        lines += [
+            "",
+            "You can see the outcome of your referral, once it is decided, at:",
+            feedback_url,
+            f"This link works for {days} days. Do not forward it.",
+        ]
+    lines += ["", "Front Door, children's services"]
+    return f"We have received your referral {submission.reference}", "\n".join(lines)
+
+
+def submission_receive(
+    *,
+    referral: ReferralIn,
+    channel: str,
+    idempotency_scope: str,
+    idempotency_key: str,
+    agency: Agency | None = None,
+    token: ApiToken | None = None,
+    extra_documents: Sequence[CheckedDocument] = (),
+    at: datetime | None = None,
+) -> Received:
+    """Store a referral and make it a contact, once per idempotency key.
+
+    Returns the submission and whether this call created it. Raises ValidationError (nothing
+    stored) for a referral that breaks a rule, and IdempotencyConflict when the key was used
+    for a different referral.
+    """
+    at = at or timezone.now()
+    if channel not in SubmissionChannel.values:
+        raise ValidationError({"channel": "Unknown channel"})
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise ValidationError({"idempotency_key": "Give an idempotency key of 1 to 200 characters"})
+    stored, documents = referral_validate(referral, at=at)
+    documents = [*documents, *extra_documents]
+    stored["documents"] += [
+        {"filename": d.filename, "content_type": d.content_type, "size": d.size, "sha256": d.sha256}
+        for d in extra_documents
+    ]
+    digest = payload_digest(stored)
+
+    def existing() -> Submission | None:
+        return Submission.objects.filter(
+            idempotency_scope=idempotency_scope, idempotency_key=idempotency_key
+        ).first()
+
+    def repeat(found: Submission) -> Received:
+        if found.payload_sha256 != digest:
+            raise IdempotencyConflict(found)
+        return Received(submission=found, created=False)
+
+    with transaction.atomic():
+        found = existing()
+        if found is not None:
+            return repeat(found)
+        feedback_token = ""
+        if referral.referrer.kind == "professional" and referral.referrer.email:
+            feedback_token = secrets.token_urlsafe(32)
+        submission: Submission | None = None
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    submission = Submission.objects.create(
+                        reference=_new_reference(),
+                        channel=channel,
+                        idempotency_scope=idempotency_scope,
+                        idempotency_key=idempotency_key,
+                        payload_sha256=digest,
+                        payload=stored,
+                        received_at=at,
+                        agency=agency,
+                        token=token,
+                        external_reference=referral.external_reference,
+                        referrer_email=referral.referrer.email,
+                        feedback_token_hash=_token_hash(feedback_token) if feedback_token else "",
+                        feedback_expires_at=(
+                            at + timedelta(days=feedback_link_days()) if feedback_token else None
+                        ),
+                    )
+                break
+            except IntegrityError:
+                found = existing()
+                if found is not None:  # a concurrent identical request won the race
+                    return repeat(found)
+                # otherwise the random reference collided: draw another
+        if submission is None:  # pragma: no cover - five reference collisions in a row
+            raise RuntimeError("Could not allocate a submission reference")
+        contact_channel = Channel.ONLINE_FORM if channel == Channel.ONLINE_FORM else channel
+        try:
+            with transaction.atomic():
+                submission.contact = _contact_from(
+                    referral, channel=contact_channel, agency=agency, at=at
+                )
+        except (ValidationError, LookupError, ValueError) as exc:
+            # The referral is kept and acknowledged; reconciliation shows it as a gap and
+            # alerts the contact centre, which makes the contact by hand.
+            logger.exception("Submission %s could not become a contact", submission.reference)
+            submission.conversion_error = f"{type(exc).__name__}: {exc}"[:2000]
+        submission.save(update_fields=["contact", "conversion_error"])
+        Document.objects.bulk_create(
+            Document(
+                submission=submission,
+                filename=d.filename,
+                content_type=d.content_type,
+                size=d.size,
+                sha256=d.sha256,
+                content=d.content,
+                uploaded_at=at,
+            )
+            for d in documents
+        )
+        feedback_url = (
+            site_url() + reverse("referral-outcome", args=[feedback_token])
+            if feedback_token
+            else ""
+        )
+        if submission.referrer_email:
+            subject, body = _acknowledgement(submission, feedback_url)
+            message_enqueue(
+                kind="referral_acknowledgement",
+                to=submission.referrer_email,
+                subject=subject,
+                body=body,
+                about=f"submission:{submission.pk}",
+                at=at,
+            )
+        event_append(
+            record=submission,
+            action="submission.received",
+            summary=f"Referral {submission.reference} received "
+            f"({submission.get_channel_display()})",
+            at=at,
+            actor=None,
+            after={
+                "channel": channel,
+                "contact": submission.contact.reference if submission.contact else None,
+                "agency": agency.code if agency else None,
+                "documents": len(documents),
+            },
+        )
+    return Received(submission=submission, created=True, feedback_url=feedback_url)
+
+
+def submission_by_feedback_token(token: str, *, at: datetime | None = None) -> Submission | None:
+    """The submission a referrer's outcome link names, while the link is live."""
+    if not token or len(token) > 100:
+        return None
+    at = at or timezone.now()
+    return (
+        Submission.objects.select_related("contact")
+        .filter(feedback_token_hash=_token_hash(token), feedback_expires_at__gt=at)
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def draft_days() -> int:
+    return int(getattr(settings, "FRONTDOOR_DRAFT_DAYS", 28))
+
+
+def draft_start(*, at: datetime | None = None) -> ReferralDraft:
+    at = at or timezone.now()
+    return ReferralDraft.objects.create(
+        public_id=uuid.uuid4(),
+        created_at=at,
+        updated_at=at,
+        expires_at=at + timedelta(days=draft_days()),
+    )
+
+
+def draft_update(
+    *, draft: ReferralDraft, answers: dict[str, Any], at: datetime | None = None
+) -> ReferralDraft:
+    """Merge one page's answers into the draft (top-level keys replace)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submission_id is not None:
+            raise ValidationError("This referral has already been sent")
+        locked.data = {**locked.data, **answers}
+        locked.updated_at = at
+        locked.expires_at = at + timedelta(days=draft_days())
+        locked.save(update_fields=["data", "updated_at", "expires_at"])
+    return locked
+
+
+def draft_live(public_id: str, *, at: datetime | None = None) -> ReferralDraft | None:
+    at = at or timezone.now()
+    try:
+        uid = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return ReferralDraft.objects.filter(public_id=uid, expires_at__gt=at).first()
+
+
+def draft_save_for_later(
+    *, draft: ReferralDraft, email: str, at: datetime | None = None
+) -> ReferralDraft:
+    """Email the referrer a link to carry on; the link's token is stored only as a hash."""
+    at = at or timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submission_id is not None:
+            raise ValidationError("This referral has already been sent")
+        locked.resume_token_hash = _token_hash(token)
+        locked.resume_email = email
+        locked.updated_at = at
+        locked.expires_at = at + timedelta(days=draft_days())
+        locked.save(update_fields=["resume_token_hash", "resume_email", "updated_at", "expires_at"])
+        until = timezone.localtime(locked.expires_at)
+        message_enqueue(
+            kind="draft_resume_link",
+            to=email,
+            subject="Continue your referral to children's services",
+            body="\n".join(
+                [
+                    "You saved a referral about a child so you can finish it later.",
+                    "",
+                    "Continue your referral:",
+                    site_url() + reverse("referral-resume", args=[token]),
+                    "",
+                    f"The link works until {until:%d %B %Y}. If you did not ask for this, "
+                    "ignore this email.",
+                    "If a child is in immediate danger, call 999.",
+                ]
+            ),
+            about=f"draft:{locked.pk}",
+            at=at,
+        )
+    return locked
+
+
+def draft_by_resume_token(token: str, *, at: datetime | None = None) -> ReferralDraft | None:
+    if not token or len(token) > 100:
+        return None
+    at = at or timezone.now()
+    return ReferralDraft.objects.filter(
+        resume_token_hash=_token_hash(token), expires_at__gt=at, submission__isnull=True
+    ).first()
+
+
+def draft_document_add(
+    *, draft: ReferralDraft, filename: str, content: bytes, at: datetime | None = None
+) -> Document:
+    at = at or timezone.now()
+    checked = document_check(filename=filename, content=content)
+    with transaction.atomic():
+        locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submission_id is not None:
+            raise ValidationError("This referral has already been sent")
+        from frontdoor.intake.payload import MAX_DOCUMENTS
+
+        if locked.documents.count() >= MAX_DOCUMENTS:
+            raise ValidationError({"documents": f"You can upload up to {MAX_DOCUMENTS} files"})
+        return Document.objects.create(
+            draft=locked,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            content=checked.content,
+            uploaded_at=at,
+        )
+
+
+def draft_document_remove(*, draft: ReferralDraft, document_id: int) -> None:
+    with transaction.atomic():
+        Document.objects.filter(draft=draft, submission__isnull=True, pk=document_id).delete()
+
+
+def draft_submit(
+    *, draft: ReferralDraft, referral: ReferralIn, at: datetime | None = None
+) -> Received:
+    """Send a draft: once only, however many times it is submitted (the draft is the key)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submission is not None:
+            return Received(submission=locked.submission, created=False)
+        uploads = list(locked.documents.filter(submission__isnull=True))
+        checked = [
+            CheckedDocument(
+                filename=d.filename,
+                content_type=d.content_type,
+                content=bytes(d.content),
+                sha256=d.sha256,
+            )
+            for d in uploads
+        ]
+        received = submission_receive(
+            referral=referral,
+            channel=SubmissionChannel.ONLINE_FORM,
+            idempotency_scope="online_form",
+            idempotency_key=str(locked.public_id),
+            extra_documents=checked,
+            at=at,
+        )
+        Document.objects.filter(pk__in=[d.pk for d in uploads]).delete()
+        locked.submission = received.submission
+        locked.data = {}
+        locked.resume_token_hash = ""
+        locked.save(update_fields=["submission", "data", "resume_token_hash"])
+    return received
+
+
+def drafts_purge_expired(*, at: datetime | None = None) -> int:
+    """Delete drafts nobody finished before they expired (with their uploads)."""
+    at = at or timezone.now()
+    deleted, _ = ReferralDraft.objects.filter(expires_at__lte=at, submission__isnull=True).delete()
+    return deleted

@@ -1,0 +1,38 @@
+"""Housekeeping the worker runs every minute (and cron can run with ``frontdoor tick``).
+
+Each job is idempotent and safe to run from several processes at once: the outbox sweep
+re-enqueues undelivered email, reconciliation raises each gap once, and expired drafts go.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from frontdoor.intake.reconciliation import reconciliation_alerts_raise
+from frontdoor.intake.submissions import drafts_purge_expired
+from frontdoor.outbox.services import outbox_sweep
+
+logger = logging.getLogger("frontdoor.housekeeping")
+
+
+@dataclass(frozen=True)
+class TickReport:
+    emails_requeued: int
+    alerts_raised: int
+    drafts_purged: int
+
+
+def tick(*, now: datetime | None = None) -> TickReport:
+    now = now or timezone.now()
+    report = TickReport(
+        emails_requeued=outbox_sweep(now=now),
+        alerts_raised=len(reconciliation_alerts_raise(now=now)),
+        drafts_purged=drafts_purge_expired(at=now),
+    )
+    if report.emails_requeued or report.alerts_raised or report.drafts_purged:
+        logger.info("Housekeeping: %s", report)
+    return report

@@ -1,0 +1,20 @@
+"""``frontdoor tick``: run the housekeeping once (for cron, beside or instead of the worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from frontdoor.work.housekeeping import tick
+
+
+class Command(BaseCommand):
+    help = "Re-send undelivered email, raise reconciliation alerts and purge expired drafts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = tick()
+        self.stdout.write(
+            f"Emails re-queued: {report.emails_requeued}; alerts raised: "
+            f"{report.alerts_raised}; expired drafts purged: {report.drafts_purged}"
+        )
