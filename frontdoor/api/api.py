@@ -8,6 +8,11 @@ permission is checked (with ``can``) before the request is parsed, so a user wit
 Reads go through the existing selectors and clocks, writes through the existing services.
 Reading a child's record writes an access-log entry, as the pages do.
 
+Partner systems use their own router, ``/intake`` (``frontdoor.intake.api``): they
+authenticate with an API token (HTTP bearer) instead of a session, and its refusals are
+rendered here as problems too (401 with a Bearer challenge, 403 for a missing scope, 429 with
+``Retry-After``, 409 for a reused idempotency key).
+
 Every error is RFC 9457 problem details (``application/problem+json``).
 """
 
@@ -20,10 +25,16 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any, Literal, cast
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import got_request_exception
+from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Case, F, IntegerField, Model, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -33,7 +44,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Path, Router
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
@@ -67,6 +78,15 @@ from frontdoor.api.schemas import (
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record
 from frontdoor.clocks import ClockState
+from frontdoor.intake.api import (
+    IDEMPOTENCY_CONFLICT_PROBLEM,
+    PartnerToken,
+    ScopeMissing,
+    TokenRefused,
+    max_body_bytes,
+)
+from frontdoor.intake.api import router as intake_router
+from frontdoor.intake.submissions import IdempotencyConflict
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import (
     DecisionOutcome,
@@ -91,6 +111,8 @@ ALREADY_ANSWERED_PROBLEM = "urn:frontdoor:problem:already-answered"
 MAX_ID = 2**63 - 1
 MAX_PAGE = 100
 MAX_OFFSET = 1_000_000
+#: Seconds a client is asked to wait when the database is busy or unavailable (503).
+DATABASE_RETRY_AFTER = 1
 #: The name every operation gives its JSON body parameter (left out of error field names).
 BODY_PARAM = "payload"
 
@@ -106,8 +128,9 @@ def problem(
     type_: str = "about:blank",
     title: str | None = None,
     errors: Iterable[FieldProblem] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """An RFC 9457 problem details response."""
+    """An RFC 9457 problem details response (``extensions``: extra members, RFC 9457 §3.2)."""
     body = Problem(
         type=type_,
         title=title or HTTPStatus(status).phrase,
@@ -116,8 +139,10 @@ def problem(
         instance=request.path,
         errors=list(errors) if errors is not None else None,
     )
+    document = body.model_dump(mode="json", exclude_none=True)
+    document.update(extensions or {})
     return HttpResponse(
-        DjangoJSONEncoder().encode(body.model_dump(mode="json", exclude_none=True)),
+        DjangoJSONEncoder().encode(document),
         status=status,
         content_type=PROBLEM_JSON,
     )
@@ -142,13 +167,25 @@ def _field_problem(error: dict[str, Any]) -> FieldProblem:
 
 
 def _on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 naming each invalid field; 400 when only headers are wrong (a bad request, not a
+    document we cannot process)."""
+    errors = [_field_problem(error) for error in exc.errors]
+    if errors and all(error.location == "header" for error in errors):
+        return problem(
+            request,
+            400,
+            "The request has invalid headers: see errors.",
+            type_=VALIDATION_PROBLEM,
+            title="Your request has invalid headers",
+            errors=errors,
+        )
     return problem(
         request,
         422,
         "The request has invalid fields: see errors.",
         type_=VALIDATION_PROBLEM,
         title="Your request has invalid fields",
-        errors=[_field_problem(error) for error in exc.errors],
+        errors=errors,
     )
 
 
@@ -181,6 +218,58 @@ def _on_service_invalid(request: HttpRequest, exc: DjangoValidationError) -> Htt
 def _on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(request, 401, "Sign in to Front Door to use the API.")
     response["WWW-Authenticate"] = 'Session realm="Front Door"'
+    return response
+
+
+def _on_token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = problem(request, 401, str(exc))
+    response["WWW-Authenticate"] = exc.www_authenticate
+    return response
+
+
+def _on_scope_missing(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:
+    response = problem(request, 403, str(exc))
+    response["WWW-Authenticate"] = exc.www_authenticate
+    return response
+
+
+def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = exc.wait
+    detail = "Too many requests for this API token."
+    if wait is not None:
+        detail += f" Try again in {wait} seconds."
+    response = problem(request, 429, detail)
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def _on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """Django refused to read a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    return problem(
+        request, 413, f"The request body is too large: at most {max_body_bytes()} bytes."
+    )
+
+
+def _on_idempotency_conflict(request: HttpRequest, exc: IdempotencyConflict) -> HttpResponse:
+    reference = exc.submission.reference
+    return problem(
+        request,
+        409,
+        f"This Idempotency-Key was already used for a different referral, {reference}. "
+        "Use a new key for each new referral.",
+        type_=IDEMPOTENCY_CONFLICT_PROBLEM,
+        title="Idempotency-Key already used",
+        extensions={"reference": reference},
+    )
+
+
+def _on_database_unavailable(request: HttpRequest, exc: DatabaseOperationalError) -> HttpResponse:
+    """The database was busy (a lock not granted in time) or unreachable: 503, not 500.
+    Each write is one transaction, so nothing is half done and the client may retry."""
+    logger.error("Database unavailable at %s", request.path, exc_info=exc)
+    response = problem(request, 503, "The service is busy. Try again shortly.")
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
 
 
@@ -305,15 +394,32 @@ class FrontDoorAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
-        """Document errors under their real media type, ``application/problem+json``."""
+        """Document errors under their real media type, ``application/problem+json``, and
+        name the scope each partner operation's token needs (OpenAPI 3.1 allows role names
+        in the security requirement of a non-OAuth scheme)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        scopes = self._partner_scopes()
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content")
                     if int(status) >= 400 and content:
                         response["content"] = {PROBLEM_JSON: next(iter(content.values()))}
+                scope = scopes.get(operation.get("operationId", ""))
+                if scope is not None:
+                    operation["security"] = [{PartnerToken.__name__: [scope]}]
         return schema
+
+    def _partner_scopes(self) -> dict[str, str]:
+        """The scope each partner operation needs, by operation id."""
+        return {
+            str(op.operation_id): str(auth.scope)
+            for _prefix, router in self._routers
+            for path_view in router.path_operations.values()
+            for op in path_view.operations
+            for auth in op.auth_callbacks
+            if isinstance(auth, PartnerToken)
+        }
 
 
 api = FrontDoorAPI(
@@ -321,8 +427,12 @@ api = FrontDoorAPI(
     version="1.0.0",
     description=(
         "Read the front door's work queues, overview, MASH enquiries and partner information "
-        "requests, and answer requests. Sign in to Front Door first: the API uses the same "
-        "session. Errors are RFC 9457 problem details (application/problem+json)."
+        "requests, and answer requests. Sign in to Front Door first: these operations use "
+        "the same session.\n\n"
+        "**Partner intake** (`/intake/…`): partner agencies' systems send referrals with an "
+        "API token issued to their agency (`Authorization: Bearer fd_…`), not a session; "
+        "every send needs an `Idempotency-Key` header.\n\n"
+        "Errors are RFC 9457 problem details (application/problem+json)."
     ),
     urls_namespace="api-v1",
     # Default deny: an operation that does not declare its permission is refused.
@@ -333,6 +443,12 @@ api = FrontDoorAPI(
 ERROR_HANDLERS: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
     (NinjaValidationError, _on_request_invalid),
     (DjangoValidationError, _on_service_invalid),
+    (TokenRefused, _on_token_refused),
+    (ScopeMissing, _on_scope_missing),
+    (Throttled, _on_throttled),
+    (IdempotencyConflict, _on_idempotency_conflict),
+    (RequestDataTooBig, _on_too_large),
+    (DatabaseOperationalError, _on_database_unavailable),
     (AuthenticationError, _on_unauthenticated),
     (HttpError, _on_http_error),
     (Http404, _on_not_found),
@@ -675,3 +791,4 @@ api.add_router("/overview", overview_router)
 api.add_router("/queue", queue_router)
 api.add_router("/requests", requests_router)
 api.add_router("/enquiries", enquiries_router)
+api.add_router("/intake", intake_router)
