@@ -24,8 +24,9 @@ Shape of the data (see FRONT-DOOR.md sections 1, 3, 4 and 10):
 
 One deliberate departure from "everything through a service":
 
-* after-commit notifications (partner-request emails, referrer feedback) are dropped for
-  generated history: replaying two years of emails through the task worker would be noise.
+* after-commit delivery tasks are dropped for generated history, and the emails it wrote are
+  delivered at the end through a quiet demo channel (``frontdoor.demo.intake``): replaying
+  two years of emails through the task worker would be noise.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ from django.utils import timezone
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.clocks import ClockState, WorkingCalendar, evaluate
 from frontdoor.demo import texts
+from frontdoor.demo.intake import (
+    DemoIntake,
+    demo_drafts_ensure,
+    demo_tokens_ensure,
+    referral_for,
+)
 from frontdoor.demo.reference import (
     DEFAULT_PASSWORD,
     DEMO_USERS,
@@ -60,10 +67,13 @@ from frontdoor.intake.models import (
     ConsentStatus,
     Contact,
     ContactChild,
+    Document,
     LawfulBasis,
     Referral,
     ScreeningOutcome,
+    Submission,
 )
+from frontdoor.intake.reconciliation import reconciliation_alerts_raise
 from frontdoor.intake.services import contact_record, contact_screen
 from frontdoor.mash import services as mash_services
 from frontdoor.mash.models import (
@@ -126,9 +136,18 @@ SOURCES: tuple[tuple[str, float, str], ...] = (
     ("10", 1.0, "unknown"),
 )
 CHANNELS: dict[str, tuple[tuple[str, float], ...]] = {
-    "police": ((Channel.POLICE_NOTIFICATION, 0.9), (Channel.PHONE, 0.1)),
+    "police": (
+        (Channel.PARTNER_API, 0.6),
+        (Channel.POLICE_NOTIFICATION, 0.3),
+        (Channel.PHONE, 0.1),
+    ),
     "school": ((Channel.ONLINE_FORM, 0.7), (Channel.EMAIL, 0.1), (Channel.PHONE, 0.2)),
-    "health": ((Channel.ONLINE_FORM, 0.55), (Channel.PHONE, 0.3), (Channel.EMAIL, 0.15)),
+    "health": (
+        (Channel.ONLINE_FORM, 0.35),
+        (Channel.PARTNER_API, 0.2),
+        (Channel.PHONE, 0.3),
+        (Channel.EMAIL, 0.15),
+    ),
     "individual": ((Channel.PHONE, 0.85), (Channel.EMAIL, 0.1), (Channel.ONLINE_FORM, 0.05)),
     "anonymous": ((Channel.PHONE, 0.95), (Channel.EMAIL, 0.05)),
     "unknown": ((Channel.PHONE, 0.5), (Channel.EMAIL, 0.5)),
@@ -243,6 +262,11 @@ class GenerationSummary:
     transfers_returned: int = 0
     transfers_accepted: int = 0
     visits: int = 0
+    submissions: int = 0
+    documents: int = 0
+    emails: int = 0
+    drafts: int = 0
+    alerts: int = 0
     sources: dict[str, int] = field(default_factory=dict)
     screening_outcomes: dict[str, int] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -252,6 +276,8 @@ class GenerationSummary:
     #: Open work at ``now`` by stage and clock state: {"enquiry RED": {"overdue": n}, ...}
     in_flight: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = field(default=0.0, compare=False)
+    #: Plain partner API tokens issued for this history (shown once; never stored).
+    tokens: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def children_per_contact(self) -> float:
@@ -290,6 +316,9 @@ class GenerationSummary:
             f"  decisions {self.decisions}, signed off {self.sign_offs}, transfers "
             f"{self.transfers} (returned {self.transfers_returned}, accepted "
             f"{self.transfers_accepted}), first visits {self.visits}",
+            f"  online and partner API referrals {self.submissions} (with documents "
+            f"{self.documents}), drafts in progress {self.drafts}, reconciliation alerts "
+            f"{self.alerts}, emails {self.emails}",
             f"  sources: {pct(self.sources)}",
             f"  screening: {pct(self.screening_outcomes)}",
             f"  ratings: {pct(self.ratings)}",
@@ -416,6 +445,8 @@ class _Generator:
         self.due_soon_fraction = 0.25
         self.target_state = ""  # the clock state a top-up journey was held in
         self._load_people()
+        # Its own stream, so referrals from outside do not shift the rest of the history.
+        self.intake = DemoIntake(Random(seed + 1))
 
     # ------------------------------------------------------------ set-up
 
@@ -690,6 +721,9 @@ class _Generator:
                 )
         self._top_up()
         del connection.run_on_commit[mark:]
+        self.summary.emails = self.intake.deliver_history()
+        self.summary.drafts = demo_drafts_ensure(now=self.now)
+        self.summary.alerts = len(reconciliation_alerts_raise(now=self.now))
         self._finish()
         self.summary.seconds = time_module.perf_counter() - started
         return self.summary
@@ -776,6 +810,9 @@ class _Generator:
     def _finish(self) -> None:
         s = self.summary
         s.children = self.child_keys
+        # Counted from the rows: top-up probes roll back some of what they sent.
+        s.submissions = Submission.objects.count()
+        s.documents = Document.objects.filter(submission__isnull=False).count()
         s.sources = dict(sorted(self.sources.items()))
         s.screening_outcomes = dict(sorted(self.screening.items()))
         s.ratings = dict(sorted(self.ratings.items()))
@@ -928,34 +965,18 @@ class _Generator:
         if recorded > self.now:
             return  # not logged yet
         concern = self._concern(cat, family)
-        children: list[ChildDetails | Person]
-        if repeat:
-            children = list(family.persons)
+        consent = self._consent(cat, immediate)
+        referrer = self._referrer(source, cat)
+        if not repeat and channel in (Channel.ONLINE_FORM, Channel.PARTNER_API):
+            contact = self._received(
+                received_at, channel, source, cat, family, concern, immediate, consent, referrer
+            )
+            recorded = received_at
         else:
-            children = [
-                ChildDetails(
-                    first_name=c.first_name,
-                    last_name=family.surname if c.date_of_birth else "",
-                    date_of_birth=c.date_of_birth,
-                    expected_date_of_birth=c.expected_date_of_birth,
-                    sex=c.sex,
-                    postcode=family.postcode,
-                    address_line_1=family.address,
-                )
-                for c in family.children
-            ]
-        contact = contact_record(
-            received_at=received_at,
-            channel=channel,
-            source=source,
-            concern=concern,
-            immediate_risk=immediate,
-            children=children,
-            by=officer,
-            at=recorded,
-            **self._consent(cat, immediate),
-            **self._referrer(source, cat),
-        )
+            contact = self._recorded(
+                received_at, channel, source, family, concern, immediate, consent, referrer,
+                repeat, officer, recorded,
+            )  # fmt: skip
         self.due_soon_fraction = contact.policy.due_soon_fraction
         links_qs = ContactChild.objects.filter(contact=contact).order_by("id")
         links = list(links_qs if repeat else links_qs.select_related("child"))
@@ -981,6 +1002,93 @@ class _Generator:
         family.busy_until = busy
         self.recent.append((received_at, family.index))
         self.recent_times.append(received_at)
+
+    def _recorded(
+        self,
+        received_at: datetime,
+        channel: str,
+        source: str,
+        family: _Family,
+        concern: str,
+        immediate: bool,
+        consent: dict[str, str],
+        referrer: dict[str, str],
+        repeat: bool,
+        officer: User,
+        recorded: datetime,
+    ) -> Contact:
+        """A contact a contact centre officer records (phone, email, police notification)."""
+        children: list[ChildDetails | Person]
+        if repeat:
+            children = list(family.persons)
+        else:
+            children = [
+                ChildDetails(
+                    first_name=c.first_name,
+                    last_name=family.surname if c.date_of_birth else "",
+                    date_of_birth=c.date_of_birth,
+                    expected_date_of_birth=c.expected_date_of_birth,
+                    sex=c.sex,
+                    postcode=family.postcode,
+                    address_line_1=family.address,
+                )
+                for c in family.children
+            ]
+        return contact_record(
+            received_at=received_at,
+            channel=channel,
+            source=source,
+            concern=concern,
+            immediate_risk=immediate,
+            children=children,
+            by=officer,
+            at=recorded,
+            **consent,
+            **referrer,
+        )
+
+    def _received(
+        self,
+        received_at: datetime,
+        channel: str,
+        source: str,
+        cat: str,
+        family: _Family,
+        concern: str,
+        immediate: bool,
+        consent: dict[str, str],
+        referrer: dict[str, str],
+    ) -> Contact:
+        """A referral sent from outside: through the online form or a partner's system."""
+        children = [
+            {
+                "first_name": c.first_name,
+                "last_name": family.surname if c.date_of_birth else "",
+                "date_of_birth": c.date_of_birth,
+                "expected_date_of_birth": c.expected_date_of_birth,
+                "sex": c.sex,
+                "postcode": family.postcode,
+                "address_line_1": family.address,
+            }
+            for c in family.children
+        ]
+        referral = referral_for(
+            cat=cat,
+            source=source,
+            referrer=referrer,
+            consent=consent,
+            concern=concern,
+            immediate=immediate,
+            children=children,
+            reference=f"CCN-{self.rng.randint(100000, 999999)}" if cat == "police" else "",
+        )
+        agency = {"police": "police", "health": "health"}.get(cat, "")
+        received = self.intake.receive(
+            referral=referral, channel=channel, agency_code=agency, at=received_at
+        )
+        contact = received.submission.contact
+        assert contact is not None, received.submission.conversion_error
+        return contact
 
     # ------------------------------------------------------------ one child's journey
 
@@ -1416,6 +1524,7 @@ def generate(
     reference_data_ensure()
     if not demo_users_exist():
         demo_users_ensure(DEFAULT_PASSWORD)
+    tokens = demo_tokens_ensure(at=now - timedelta(days=365.25 * years + 1))
     # DEBUG's query log formats every SQL statement: about a tenth of the run, for nothing.
     with override_settings(DEBUG=False), transaction.atomic(), policies_pinned():
         generator = _Generator(
@@ -1425,4 +1534,6 @@ def generate(
             now=now,
             progress=progress,
         )
-        return generator.run()
+        summary = generator.run()
+    summary.tokens = tokens
+    return summary

@@ -156,6 +156,15 @@ DEMO_USERS: tuple[_UserSpec, ...] = (
         "Contact centre officer",
     ),
     _UserSpec(
+        "contact.manager",
+        "Denise",
+        "Morgan",
+        Role.CONTACT_CENTRE_MANAGER,
+        "Contact Centre",
+        LA_CODE,
+        "Contact centre manager",
+    ),
+    _UserSpec(
         "mash.worker",
         "Tom",
         "Bennett",

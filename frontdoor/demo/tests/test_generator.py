@@ -253,3 +253,29 @@ def test_seed_command_keeps_existing_history_and_prints_logins(
     assert Contact.objects.count() == summary.contacts
     for spec in DEMO_USERS:
         assert spec.username in text
+
+
+@pytest.mark.django_db
+def test_referrals_from_outside_arrive_through_the_form_and_the_partner_api(
+    runs: dict[str, Any],
+) -> None:
+    from frontdoor.accounts.models import ApiToken
+    from frontdoor.intake.models import Document, ReferralDraft, Submission
+    from frontdoor.outbox.models import Message
+
+    summary = runs["second"]
+    channels = Counter(Submission.objects.values_list("channel", flat=True))
+    assert channels["online_form"] > 0 and channels["partner_api"] > 0
+    assert summary.submissions == sum(channels.values())
+    assert not Submission.objects.filter(contact__isnull=True).exists()
+    partner = Submission.objects.filter(channel="partner_api")
+    assert not partner.filter(token__isnull=True).exists()
+    assert set(partner.values_list("agency__code", flat=True)) <= {"police", "health"}
+    assert Document.objects.filter(submission__isnull=False).count() == summary.documents
+    assert ReferralDraft.objects.filter(submission__isnull=True).count() == summary.drafts >= 1
+    assert set(ApiToken.objects.values_list("agency__code", flat=True)) == {"police", "health"}
+    assert set(summary.tokens) == {"police", "health"}
+    # History's emails are delivered (a few bounce); only the ones written at the end wait.
+    waiting = set(Message.objects.filter(status="pending").values_list("kind", flat=True))
+    assert waiting <= {"draft_resume_link", "intake_alert"}
+    assert Message.objects.filter(kind="referral_acknowledgement", status="sent").exists()

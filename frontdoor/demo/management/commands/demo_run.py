@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from frontdoor.demo.management.commands.demo_seed import logins_table
+from frontdoor.demo.management.commands.demo_seed import logins_table, tokens_text
 from frontdoor.demo.reference import DEFAULT_PASSWORD, demo_users_ensure
 from frontdoor.intake.models import Contact
 
@@ -20,7 +20,7 @@ from frontdoor.intake.models import Contact
 # Six months at the full council rate (about 6,000 contacts) generates in a few minutes on a
 # 2-core machine; the full two years takes several times longer (see benchmarks/).
 DEMO_YEARS = 0.5
-WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "db_worker", "--no-reload"]
+WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "worker", "--no-reload"]
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -72,6 +72,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(logins_table(rows))
             self.stdout.write("")
+            self.stdout.write(tokens_text(address))
             call_command("runserver", addrport, use_reloader=False)
         finally:
             signal.signal(signal.SIGTERM, previous)

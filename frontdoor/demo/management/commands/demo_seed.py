@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from frontdoor.demo.generator import generate
+from frontdoor.demo.intake import demo_tokens_text, demo_tokens_write
 from frontdoor.demo.reference import DEFAULT_PASSWORD, demo_users_ensure, reference_data_ensure
 from frontdoor.intake.models import Contact
 
@@ -19,6 +20,20 @@ def logins_table(rows: list[tuple[str, str, str]]) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def tokens_text(address: str = "127.0.0.1:8000") -> str:
+    """How to try the partner intake API with the demo's tokens (empty when there are none)."""
+    text = demo_tokens_text()
+    if not text:
+        return ""
+    lines = ["Partner intake API tokens (docs at /api/v1/docs):"]
+    lines += [f"  {line}" for line in text.splitlines()]
+    lines += [
+        f"Online referral form: http://{address}/refer/",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -73,5 +88,9 @@ class Command(BaseCommand):
                 progress=lambda message: self.stdout.write(f"  {message}"),
             )
             self.stdout.write("\n".join(summary.lines()))
+            if summary.tokens:
+                demo_tokens_write(summary.tokens)
         self.stdout.write("")
         self.stdout.write(logins_table(rows))
+        self.stdout.write("")
+        self.stdout.write(tokens_text())
