@@ -213,3 +213,6 @@ LOGGING = {
 # Front Door's own settings
 FRONTDOOR_SERVICE_NAME = "Front Door"
 FRONTDOOR_COUNCIL_NAME = os.environ.get("FRONTDOOR_COUNCIL_NAME", "Demo City Council")
+
+# Benchmark-only views (frontdoor/benchmarking.py) write without auth: never in production.
+FRONTDOOR_BENCHMARK_VIEWS = os.environ.get("FRONTDOOR_BENCHMARK_VIEWS") == "1" and not PRODUCTION

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("frontdoor.intake.urls")),
+    *([path("", include("frontdoor.benchmarking"))] if settings.FRONTDOOR_BENCHMARK_VIEWS else []),
     path("", include("frontdoor.web.urls")),
 ]
