@@ -1,4 +1,5 @@
-"""Suite-wide test settings: tasks run immediately, email stays in memory."""
+"""Suite-wide test settings: tasks run immediately, email stays in memory, submissions become
+contacts at once."""
 
 from __future__ import annotations
 
@@ -14,3 +15,6 @@ def _test_settings(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.WHITENOISE_AUTOREFRESH = True
+    # Submissions become contacts in the request's transaction, unless a test asks for the
+    # worker (see frontdoor/intake/tests/test_conversion.py).
+    settings.FRONTDOOR_INTAKE_CONVERT = "inline"

@@ -179,6 +179,12 @@ FRONTDOOR_NOTIFY_TEMPLATE_ID = os.environ.get("FRONTDOOR_NOTIFY_TEMPLATE_ID", ""
 #: base64 in the JSON); Django's own limit must be at least as large.
 FRONTDOOR_API_MAX_BODY_BYTES = int(os.environ.get("FRONTDOOR_API_MAX_BODY_BYTES", 10 * 1024**2))
 DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTDOOR_API_MAX_BODY_BYTES
+#: "worker": a request only stores a submission and the worker makes it a contact within a
+#: second or so (the default: intake stays fast and a contact bug cannot refuse a referral);
+#: "inline": both in the request's transaction (no worker needed; most tests use it).
+FRONTDOOR_INTAKE_CONVERT = os.environ.get("FRONTDOOR_INTAKE_CONVERT", "worker")
+#: A submission still waiting to become a contact after this long is a reconciliation gap.
+FRONTDOOR_INTAKE_GRACE_SECONDS = int(os.environ.get("FRONTDOOR_INTAKE_GRACE_SECONDS", "300"))
 #: The address links in emails point at (the acknowledgement's outcome link, resume links).
 FRONTDOOR_SITE_URL = os.environ.get("FRONTDOOR_SITE_URL", "http://127.0.0.1:8000")
 #: How long a professional referrer's outcome link works, and how long a draft is kept.

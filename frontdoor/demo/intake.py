@@ -27,6 +27,7 @@ from frontdoor.intake.submissions import (
     draft_save_for_later,
     draft_start,
     draft_update,
+    submission_convert,
     submission_receive,
 )
 from frontdoor.outbox.channels import PermanentChannelError
@@ -195,7 +196,9 @@ class DemoIntake:
             extra_documents=extra,
             at=at,
         )
-        return received
+        # The worker would make it a contact a second or two later.
+        submission = submission_convert(submission=received.submission, at=at)
+        return Received(submission=submission, created=received.created)
 
     def deliver_history(self) -> int:
         """Deliver every email the history wrote (acknowledgements, partner requests,

@@ -224,15 +224,16 @@ def _token(request: HttpRequest) -> ApiToken:
 
 
 class ReferralReceipt(Schema):
-    """The referral is stored and is a contact with a screening clock."""
+    """The referral is stored: durable before this answer was sent."""
 
     reference: str = Field(
         description="Front Door's reference for the referral.", examples=["FD-7K3M-Q9TX"]
     )
     received_at: datetime = Field(description="When Front Door received it.")
     contact_reference: str | None = Field(
-        description="The contact it became. Null if it could not be made a contact "
-        "automatically: it is still kept, and the contact centre makes the contact by hand.",
+        description="The contact it became, once it is one: Front Door's worker makes it a "
+        "contact within seconds, with the 1-working-day screening clock running from "
+        "`received_at`. Null until then (read it later at `status_url`).",
         examples=["C0004821"],
     )
     status_url: str = Field(

@@ -186,6 +186,9 @@ class Submission(models.Model):
     )
     external_reference = models.CharField(max_length=100, blank=True)
     referrer_email = models.EmailField(blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the acknowledgement email was put in the outbox."
+    )
     feedback_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feedback_expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -194,6 +197,14 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["idempotency_scope", "idempotency_key"], name="submission_idempotent"
+            ),
+        ]
+        indexes = [
+            # The worker's "waiting to become a contact" query.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(contact__isnull=True),
+                name="submission_waiting",
             ),
         ]
 

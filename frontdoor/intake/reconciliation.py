@@ -9,8 +9,9 @@ are screened, the earliest unscreened due time and the acknowledgement email's s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Count, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -23,6 +24,7 @@ from frontdoor.outbox.models import Message, MessageStatus
 
 
 class Flag:
+    WAITING = "Becoming a contact"
     NO_CONTACT = "No contact"
     NO_CHILDREN = "No child named"
     SCREENING_OVERDUE = "Screening overdue"
@@ -40,7 +42,12 @@ class ReconciliationRow:
 
     @property
     def ok(self) -> bool:
-        return not self.flags
+        return not self.problems
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The flags that are gaps (waiting a moment for the worker is not one)."""
+        return tuple(flag for flag in self.flags if flag != Flag.WAITING)
 
 
 def submission_for_contact(contact: Contact) -> Submission | None:
@@ -73,13 +80,23 @@ def _annotated() -> QuerySet[Submission]:
     )
 
 
+def grace() -> timedelta:
+    """How long a submission may wait for the worker before it counts as a gap."""
+    return timedelta(seconds=int(getattr(settings, "FRONTDOOR_INTAKE_GRACE_SECONDS", 300)))
+
+
+def _gap_without_contact(now: datetime) -> Q:
+    return Q(contact__isnull=True) & (Q(received_at__lt=now - grace()) | ~Q(conversion_error=""))
+
+
 def _row(submission: Submission, now: datetime) -> ReconciliationRow:
     flags: list[str] = []
     children = int(getattr(submission, "n_children", 0))
     due = getattr(submission, "unscreened_due", None)
     ack = getattr(submission, "ack_status", None) or ""
     if submission.contact_id is None:
-        flags.append(Flag.NO_CONTACT)
+        late = submission.received_at < now - grace() or bool(submission.conversion_error)
+        flags.append(Flag.NO_CONTACT if late else Flag.WAITING)
     elif children == 0:
         flags.append(Flag.NO_CHILDREN)
     if due is not None and due < now:
@@ -113,7 +130,7 @@ def reconciliation_rows(
         qs = qs.filter(received_at__lt=until)
     if problems_only:
         qs = qs.filter(
-            Q(contact__isnull=True)
+            _gap_without_contact(now)
             | Q(n_children=0)
             | Q(unscreened_due__lt=now)
             | Q(ack_status=MessageStatus.FAILED)
@@ -127,6 +144,7 @@ def reconciliation_rows(
 class ReconciliationSummary:
     submissions: int
     with_contact: int
+    waiting: int
     without_contact: int
     screening_overdue: int
     acknowledgement_failed: int
@@ -142,10 +160,12 @@ def reconciliation_summary(
     if until is not None:
         qs = qs.filter(received_at__lt=until)
     total = qs.count()
-    without = qs.filter(contact__isnull=True).count()
+    waiting = qs.filter(contact__isnull=True).count()
+    without = qs.filter(_gap_without_contact(now)).count()
     return ReconciliationSummary(
         submissions=total,
-        with_contact=total - without,
+        with_contact=total - waiting,
+        waiting=waiting - without,
         without_contact=without,
         screening_overdue=qs.filter(Q(unscreened_due__lt=now)).count(),
         acknowledgement_failed=qs.filter(Q(ack_status=MessageStatus.FAILED)).count(),

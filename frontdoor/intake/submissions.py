@@ -29,7 +29,6 @@ from django.utils import timezone
 from frontdoor.audit.services import event_append
 from frontdoor.intake.documents import CheckedDocument, document_check
 from frontdoor.intake.models import (
-    Channel,
     Contact,
     Document,
     ReferralDraft,
@@ -62,7 +61,6 @@ class IdempotencyConflict(Exception):
 class Received:
     submission: Submission
     created: bool
-    feedback_url: str = ""
 
 
 def _new_reference() -> str:
@@ -133,12 +131,17 @@ def _children(referral: ReferralIn) -> list[ChildDetails]:
 
 
 def _contact_from(
-    referral: ReferralIn, *, channel: str, agency: Agency | None, at: datetime
+    referral: ReferralIn,
+    *,
+    channel: str,
+    agency: Agency | None,
+    received_at: datetime,
+    at: datetime,
 ) -> Contact:
     referrer = referral.referrer
     consent_reason = referral.consent_reason
     return contact_record(
-        received_at=at,
+        received_at=received_at,
         channel=channel,
         source=referral_source(referral, agency.kind if agency else ""),
         concern=referral.concern,
@@ -182,6 +185,16 @@ def _acknowledgement(submission: Submission, feedback_url: str) -> tuple[str, st
     return f"We have received your referral {submission.reference}", "\n".join(lines)
 
 
+def convert_inline() -> bool:
+    """Whether a submission is made a contact in the request's own transaction.
+
+    ``"worker"`` (the default): the request only stores the submission, and the worker makes
+    the contact a moment later (``submissions_convert_pending``). ``"inline"``: both in one
+    transaction, for a deployment without a worker, and for most tests.
+    """
+    return getattr(settings, "FRONTDOOR_INTAKE_CONVERT", "worker") == "inline"
+
+
 def submission_receive(
     *,
     referral: ReferralIn,
@@ -193,11 +206,14 @@ def submission_receive(
     extra_documents: Sequence[CheckedDocument] = (),
     at: datetime | None = None,
 ) -> Received:
-    """Store a referral and make it a contact, once per idempotency key.
+    """Store a referral, once per idempotency key; the caller acknowledges after this returns.
 
-    Returns the submission and whether this call created it. Raises ValidationError (nothing
-    stored) for a referral that breaks a rule, and IdempotencyConflict when the key was used
-    for a different referral.
+    Everything is validated first, so a refused referral stores nothing. The submission, its
+    documents and its event are written in one transaction; the worker then makes it a contact
+    (``submission_convert``), whose screening clock runs from ``received_at``, so the clock is
+    right however soon that happens. Returns the submission and whether this call created it.
+    Raises ValidationError for a referral that breaks a rule, and IdempotencyConflict when the
+    key was used for a different referral.
     """
     at = at or timezone.now()
     if channel not in SubmissionChannel.values:
@@ -212,26 +228,21 @@ def submission_receive(
     ]
     digest = payload_digest(stored)
 
-    def existing() -> Submission | None:
-        return Submission.objects.filter(
+    def repeat() -> Received | None:
+        found = Submission.objects.filter(
             idempotency_scope=idempotency_scope, idempotency_key=idempotency_key
         ).first()
-
-    def repeat(found: Submission) -> Received:
+        if found is None:
+            return None
         if found.payload_sha256 != digest:
             raise IdempotencyConflict(found)
         return Received(submission=found, created=False)
 
     with transaction.atomic():
-        found = existing()
-        if found is not None:
-            return repeat(found)
-        feedback_token = ""
-        if referral.referrer.kind == "professional" and referral.referrer.email:
-            feedback_token = secrets.token_urlsafe(32)
         submission: Submission | None = None
         for _attempt in range(5):
             try:
+                # Insert first: a repeat is the rare case, found when the unique index refuses.
                 with transaction.atomic():
                     submission = Submission.objects.create(
                         reference=_new_reference(),
@@ -245,57 +256,28 @@ def submission_receive(
                         token=token,
                         external_reference=referral.external_reference,
                         referrer_email=referral.referrer.email,
-                        feedback_token_hash=_token_hash(feedback_token) if feedback_token else "",
-                        feedback_expires_at=(
-                            at + timedelta(days=feedback_link_days()) if feedback_token else None
-                        ),
                     )
                 break
             except IntegrityError:
-                found = existing()
-                if found is not None:  # a concurrent identical request won the race
-                    return repeat(found)
-                # otherwise the random reference collided: draw another
+                # A repeat (perhaps a concurrent one that won the race), or, very rarely, a
+                # random reference that collided: then draw another.
+                found = repeat()
+                if found is not None:
+                    return found
         if submission is None:  # pragma: no cover - five reference collisions in a row
             raise RuntimeError("Could not allocate a submission reference")
-        contact_channel = Channel.ONLINE_FORM if channel == Channel.ONLINE_FORM else channel
-        try:
-            with transaction.atomic():
-                submission.contact = _contact_from(
-                    referral, channel=contact_channel, agency=agency, at=at
+        if documents:
+            Document.objects.bulk_create(
+                Document(
+                    submission=submission,
+                    filename=d.filename,
+                    content_type=d.content_type,
+                    size=d.size,
+                    sha256=d.sha256,
+                    content=d.content,
+                    uploaded_at=at,
                 )
-        except (ValidationError, LookupError, ValueError) as exc:
-            # The referral is kept and acknowledged; reconciliation shows it as a gap and
-            # alerts the contact centre, which makes the contact by hand.
-            logger.exception("Submission %s could not become a contact", submission.reference)
-            submission.conversion_error = f"{type(exc).__name__}: {exc}"[:2000]
-        submission.save(update_fields=["contact", "conversion_error"])
-        Document.objects.bulk_create(
-            Document(
-                submission=submission,
-                filename=d.filename,
-                content_type=d.content_type,
-                size=d.size,
-                sha256=d.sha256,
-                content=d.content,
-                uploaded_at=at,
-            )
-            for d in documents
-        )
-        feedback_url = (
-            site_url() + reverse("referral-outcome", args=[feedback_token])
-            if feedback_token
-            else ""
-        )
-        if submission.referrer_email:
-            subject, body = _acknowledgement(submission, feedback_url)
-            message_enqueue(
-                kind="referral_acknowledgement",
-                to=submission.referrer_email,
-                subject=subject,
-                body=body,
-                about=f"submission:{submission.pk}",
-                at=at,
+                for d in documents
             )
         event_append(
             record=submission,
@@ -306,12 +288,108 @@ def submission_receive(
             actor=None,
             after={
                 "channel": channel,
-                "contact": submission.contact.reference if submission.contact else None,
                 "agency": agency.code if agency else None,
                 "documents": len(documents),
             },
         )
-    return Received(submission=submission, created=True, feedback_url=feedback_url)
+        if convert_inline():
+            submission = submission_convert(submission=submission, at=at)
+    return Received(submission=submission, created=True)
+
+
+def _stored_referral(submission: Submission) -> ReferralIn:
+    """The referral as validated on receipt (its documents are rows of their own)."""
+    document = {k: v for k, v in submission.payload.items() if k != "documents"}
+    return ReferralIn.model_validate(document)
+
+
+def submission_convert(*, submission: Submission, at: datetime | None = None) -> Submission:
+    """Make a stored submission a contact (once), and acknowledge it to the referrer.
+
+    Runs in the worker a moment after receipt (or inline). The contact is received at the
+    submission's ``received_at``, so its 1-working-day screening clock starts then. If the
+    contact cannot be made (a timescale policy missing, say), the error is recorded, the
+    referrer is still acknowledged, and reconciliation alerts the contact centre; the worker
+    tries again at its next housekeeping round.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(skip_locked=True)
+            .select_related("agency")
+            .filter(pk=submission.pk, contact__isnull=True)
+            .first()
+        )
+        if locked is None:  # already a contact, or another worker is making it one
+            return Submission.objects.select_related("contact").get(pk=submission.pk)
+        try:
+            with transaction.atomic():
+                contact = _contact_from(
+                    _stored_referral(locked),
+                    channel=locked.channel,
+                    agency=locked.agency,
+                    received_at=locked.received_at,
+                    at=max(at, locked.received_at),
+                )
+        except Exception as exc:  # recorded and retried, never lost
+            logger.exception("Submission %s could not become a contact", locked.reference)
+            locked.conversion_error = f"{type(exc).__name__}: {exc}"[:2000]
+            locked.save(update_fields=["conversion_error"])
+        else:
+            locked.contact = contact
+            locked.conversion_error = ""
+            locked.save(update_fields=["contact", "conversion_error"])
+            event_append(
+                record=locked,
+                action="submission.converted",
+                summary=f"Referral {locked.reference} became contact {contact.reference}",
+                at=at,
+                actor=None,
+                after={"contact": contact.reference},
+            )
+        _acknowledge(locked, at=at)
+    return locked
+
+
+def _acknowledge(submission: Submission, *, at: datetime) -> None:
+    """Email the referrer once: the reference, and for professionals the outcome link."""
+    if not submission.referrer_email or submission.acknowledged_at is not None:
+        return
+    feedback_url = ""
+    if submission.payload.get("referrer", {}).get("kind") == "professional":
+        token = secrets.token_urlsafe(32)
+        submission.feedback_token_hash = _token_hash(token)
+        submission.feedback_expires_at = at + timedelta(days=feedback_link_days())
+        feedback_url = site_url() + reverse("referral-outcome", args=[token])
+    subject, body = _acknowledgement(submission, feedback_url)
+    message_enqueue(
+        kind="referral_acknowledgement",
+        to=submission.referrer_email,
+        subject=subject,
+        body=body,
+        about=f"submission:{submission.pk}",
+        at=at,
+    )
+    submission.acknowledged_at = at
+    submission.save(update_fields=["feedback_token_hash", "feedback_expires_at", "acknowledged_at"])
+
+
+def submissions_convert_pending(
+    *, limit: int = 100, retry_failed: bool = False, at: datetime | None = None
+) -> int:
+    """Make waiting submissions contacts, oldest first; returns how many became contacts.
+
+    The worker calls this every second for new submissions, and at each housekeeping round
+    with ``retry_failed`` for those whose conversion failed before.
+    """
+    waiting = Submission.objects.filter(contact__isnull=True)
+    if not retry_failed:
+        waiting = waiting.filter(conversion_error="")
+    made = 0
+    for pk in list(waiting.order_by("received_at", "id").values_list("pk", flat=True)[:limit]):
+        converted = submission_convert(submission=Submission(pk=pk), at=at)
+        made += converted.contact_id is not None
+    return made
 
 
 def submission_by_feedback_token(token: str, *, at: datetime | None = None) -> Submission | None:

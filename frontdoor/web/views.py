@@ -29,6 +29,7 @@ from frontdoor.intake import services as intake
 from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
 from frontdoor.intake.reconciliation import (
+    grace,
     open_alerts,
     reconciliation_rows,
     reconciliation_summary,
@@ -297,6 +298,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             "problems_only": problems_only,
             "limit": RECONCILIATION_ROW_LIMIT,
             "now": now,
+            "grace_minutes": int(grace().total_seconds() // 60),
         },
     )
 

@@ -1,7 +1,8 @@
 """Housekeeping the worker runs every minute (and cron can run with ``frontdoor tick``).
 
-Each job is idempotent and safe to run from several processes at once: the outbox sweep
-re-enqueues undelivered email, reconciliation raises each gap once, and expired drafts go.
+Each job is idempotent and safe to run from several processes at once: submissions still
+waiting (or whose conversion failed) are made contacts, the outbox sweep re-enqueues
+undelivered email, reconciliation raises each gap once, and expired drafts go.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from frontdoor.intake.reconciliation import reconciliation_alerts_raise
-from frontdoor.intake.submissions import drafts_purge_expired
+from frontdoor.intake.submissions import drafts_purge_expired, submissions_convert_pending
 from frontdoor.outbox.services import outbox_sweep
 
 logger = logging.getLogger("frontdoor.housekeeping")
@@ -21,6 +22,7 @@ logger = logging.getLogger("frontdoor.housekeeping")
 
 @dataclass(frozen=True)
 class TickReport:
+    contacts_made: int
     emails_requeued: int
     alerts_raised: int
     drafts_purged: int
@@ -29,10 +31,11 @@ class TickReport:
 def tick(*, now: datetime | None = None) -> TickReport:
     now = now or timezone.now()
     report = TickReport(
+        contacts_made=submissions_convert_pending(retry_failed=True, limit=1000),
         emails_requeued=outbox_sweep(now=now),
         alerts_raised=len(reconciliation_alerts_raise(now=now)),
         drafts_purged=drafts_purge_expired(at=now),
     )
-    if report.emails_requeued or report.alerts_raised or report.drafts_purged:
+    if any(vars(report).values()):
         logger.info("Housekeeping: %s", report)
     return report

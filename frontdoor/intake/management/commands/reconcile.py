@@ -70,7 +70,7 @@ class Command(BaseCommand):
             for row in rows:
                 s = row.submission
                 contact = s.contact.reference if s.contact else "NO CONTACT"
-                status = "ok" if row.ok else ", ".join(row.flags)
+                status = ", ".join(row.flags) or "ok"
                 self.stdout.write(
                     f"{s.reference}  {timezone.localtime(s.received_at):%Y-%m-%d %H:%M}  "
                     f"{contact:<10}  screened {row.screened}/{row.children}  {status}"
@@ -78,7 +78,8 @@ class Command(BaseCommand):
         summary = reconciliation_summary(since=since, now=now)
         self.stderr.write(
             f"{summary.submissions} submissions: {summary.with_contact} with a contact, "
-            f"{summary.without_contact} without, {summary.screening_overdue} screening overdue, "
+            f"{summary.waiting} becoming one, {summary.without_contact} without, "
+            f"{summary.screening_overdue} screening overdue, "
             f"{summary.acknowledgement_failed} acknowledgement failed."
         )
         if options["raise_alerts"]:

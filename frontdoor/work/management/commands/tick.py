@@ -10,11 +10,15 @@ from frontdoor.work.housekeeping import tick
 
 
 class Command(BaseCommand):
-    help = "Re-send undelivered email, raise reconciliation alerts and purge expired drafts."
+    help = (
+        "Make waiting submissions contacts, re-send undelivered email, raise reconciliation "
+        "alerts and purge expired drafts."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = tick()
         self.stdout.write(
-            f"Emails re-queued: {report.emails_requeued}; alerts raised: "
+            f"Contacts made: {report.contacts_made}; emails re-queued: "
+            f"{report.emails_requeued}; alerts raised: "
             f"{report.alerts_raised}; expired drafts purged: {report.drafts_purged}"
         )
