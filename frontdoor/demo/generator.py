@@ -1081,6 +1081,8 @@ class _Generator:
             immediate=immediate,
             children=children,
             reference=f"CCN-{self.rng.randint(100000, 999999)}" if cat == "police" else "",
+            surname=family.surname,
+            rng=self.intake.rng,
         )
         agency = {"police": "police", "health": "health"}.get(cat, "")
         received = self.intake.receive(

@@ -98,6 +98,8 @@ def referral_for(
     immediate: bool,
     children: list[dict[str, Any]],
     reference: str = "",
+    surname: str = "",
+    rng: Random | None = None,
 ) -> ReferralIn:
     """The referral a generated contact would have been, sent from outside."""
     if cat in PROFESSIONAL_CATEGORIES:
@@ -120,7 +122,27 @@ def referral_for(
         )
     status = consent["consent_status"]
     reason = consent.get("consent_reason") or consent.get("sharing_override_reason", "")
+    rng = rng or Random(0)
+    family: dict[str, Any] = {}
+    if surname:
+        parent = rng.choice(("Mother", "Father", "Mother and father", "Grandmother (SGO)"))
+        family = {
+            "parental_responsibility": f"{parent}, surname {surname}",
+            "household": rng.choice(
+                (
+                    "Mother, her partner and the children",
+                    "Both parents and the children",
+                    "Mother and the children; father visits at weekends",
+                    "Grandmother and the children",
+                )
+            ),
+            "parents_aware": "yes" if status == ConsentStatus.GIVEN else "not_known",
+            "when_and_where": rng.choice(
+                ("Today", "Yesterday evening", "Over the last few weeks", "This morning")
+            ),
+        }
     return ReferralIn(
+        **family,
         referrer=who,
         children=[ChildIn(**child) for child in children],
         concern=concern,
