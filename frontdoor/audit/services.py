@@ -64,10 +64,15 @@ def access_log_record(
     action: AccessAction,
     at: datetime,
     path: str = "",
+    agency: str = "",
 ) -> None:
-    """Log that ``user`` viewed or changed the data of each child, through ``record``."""
+    """Log that ``user`` viewed or changed the data of each child, through ``record``.
+
+    With no user (a partner system's API token, a referrer's outcome link), ``agency`` names
+    who it was where known.
+    """
     role = getattr(user, "role", "") or ""
-    agency = getattr(getattr(user, "agency", None), "code", "") or ""
+    agency = getattr(getattr(user, "agency", None), "code", "") or agency
     AccessLogEntry.objects.bulk_create(
         [
             AccessLogEntry(

@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Header, Path, Router, Schema, Status
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -42,6 +43,8 @@ from ninja.security import HttpBearer
 from frontdoor.accounts.models import ApiScope, ApiToken
 from frontdoor.accounts.services import api_token_authenticate
 from frontdoor.api.schemas import Problem
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record
 from frontdoor.intake.models import ScreeningOutcome, Submission, SubmissionChannel
 from frontdoor.intake.payload import ReferralIn
 from frontdoor.intake.submissions import submission_receive
@@ -514,7 +517,16 @@ def get_referral(
         agency=_token(request).agency,
     )
     contact = submission.contact
-    links = contact.children.order_by("id") if contact is not None else []
+    links = list(contact.children.select_related("child").order_by("id")) if contact else []
+    access_log_record(
+        user=None,
+        children=[link.child for link in links],
+        record=submission,
+        action=AccessAction.VIEW,
+        at=timezone.now(),
+        path=request.path,
+        agency=_token(request).agency.code,
+    )
     return ReferralStatus(
         reference=submission.reference,
         received_at=submission.received_at,

@@ -19,6 +19,7 @@ from django.test import Client
 
 from frontdoor.accounts.models import Agency, ApiScope, ApiToken
 from frontdoor.accounts.services import api_token_issue, api_token_revoke
+from frontdoor.audit.models import AccessLogEntry
 from frontdoor.intake.models import Contact, ContactChild, Document, Submission
 from frontdoor.intake.services import contact_screen
 from frontdoor.outbox.models import Message
@@ -596,6 +597,16 @@ def test_the_status_shows_each_child_awaiting_then_screened(police: str, mash_wo
     assert children[0]["screened_at"] is not None
     assert children[1]["status"] == "awaiting_screening"
     assert "Riley" not in response.content.decode()
+
+
+def test_reading_the_status_is_access_logged_against_the_agency(police: str) -> None:
+    sent = send(police).json()
+
+    status_of(police, sent["reference"])
+
+    (entry,) = AccessLogEntry.objects.filter(action="view", record_type="submission")
+    assert entry.user is None and entry.agency == "police"
+    assert entry.child.first_name == "Riley"
 
 
 def test_another_agencys_referral_is_404(issue: Issue) -> None:
