@@ -1,13 +1,17 @@
-"""How many referrals a second the partner intake API sustains, and how fast it answers.
+"""How many referrals a second the partner intake API sustains, and how fast it answers;
+and how fast the worker then makes them contacts.
 
 For each database (a throwaway SQLite file and a throwaway PostgreSQL database, migrated and
 seeded with one agency and one API token), starts the real gunicorn (``frontdoor.wsgi``,
 gthread workers, the same ``--workers`` and ``--threads`` throughout) with
-``FRONTDOOR_BENCHMARK_VIEWS=1``, and at 10 and 50 concurrent clients (each a thread with its
-own keep-alive connection, sending the next request as soon as the last is answered) times:
+``FRONTDOOR_BENCHMARK_VIEWS=1`` and ``FRONTDOOR_INTAKE_CONVERT=worker`` (the production
+default), and at 10 and 50 concurrent clients (each a thread with its own keep-alive
+connection, sending the next request as soon as the last is answered) times:
 
 - the partner API: ``POST /api/v1/intake/referrals``, a valid referral (one to three
-  children) with a distinct Idempotency-Key each time;
+  children) with a distinct Idempotency-Key each time. This is the production request path,
+  which only stores the submission (``submission_receive``); the worker is NOT running during
+  these cells, so it does not compete for the CPU, and no contact is made while they run;
 - the baseline, measured in the same run against the same server: ``POST /bench/bare-insert/``
   (``frontdoor/benchmarking.py``), the same body, answered after one INSERT in one
   transaction: the least a durable write through this stack can cost.
@@ -18,8 +22,13 @@ errors, CPU cores used by the client, by gunicorn and by the whole machine) and,
 ratio partner API / baseline for throughput and p99.
 Goal: at 50 clients on PostgreSQL, at least 0.8 of the baseline's throughput and p99 ≤ 100 ms.
 
+Then, with gunicorn stopped, the conversion: every submission the API cells stored (warm-up
+included) is made a contact by ``submissions_convert_pending(limit=50)``, called until it
+makes none, in one process of its own, as the worker's intake thread calls it (``python -m
+proofs.common convert-pending``); timed, it gives contacts made per second by one worker.
+
     .venv/bin/python benchmarks/intake.py [--databases sqlite,postgres] [--duration 10]
-        [--clients 10,50] [--workers 4] [--threads 4]
+        [--clients 10,50] [--workers 4] [--threads 4] [--no-convert]
 """
 
 from __future__ import annotations
@@ -170,6 +179,28 @@ def measure(
     )
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """``submissions_convert_pending`` run to completion over what the API cells stored."""
+
+    database: str
+    waiting: int
+    made: int
+    left: int
+    seconds: float
+    converter_cpu: float  # CPU seconds of the converting process
+    postgres_cpu: float  # CPU seconds of its PostgreSQL backend
+
+    @property
+    def per_second(self) -> float:
+        return self.made / max(self.seconds, 1e-9)
+
+    @property
+    def ms_per_contact(self) -> float:
+        """CPU milliseconds (converter + its PostgreSQL backend) per contact made."""
+        return (self.converter_cpu + self.postgres_cpu) * 1000 / max(self.made, 1)
+
+
 def baseline_mounted(server: Server) -> bool:
     http = HttpClient(server.port)
     result = http.request("POST", BARE_PATH, b"{}", {"Content-Type": "application/json"})
@@ -177,8 +208,12 @@ def baseline_mounted(server: Server) -> bool:
     return result.status == 201
 
 
-def print_table(cells: list[Cell]) -> None:
+def print_table(cells: list[Cell], conversions: list[Conversion]) -> None:
     print()
+    print(
+        "Partner API = the production request path: the submission stored, answered 201; the "
+        "worker was NOT running during these cells (no contact made, no competition for CPU)."
+    )
     print(
         f"{'':<57}CPU cores used by: client, gunicorn, PostgreSQL, anything else; "
         "server CPU ms per request"
@@ -220,6 +255,40 @@ def print_table(cells: list[Cell]) -> None:
             f"p99 <= {GOAL_P99_MS:.0f} ms: "
             f"{'met' if api.p99_ms <= GOAL_P99_MS else 'NOT met'} ({api.p99_ms:.0f} ms)"
         )
+    if not conversions:
+        return
+    print()
+    print(
+        "Conversion afterwards (gunicorn stopped): submissions_convert_pending(limit=50) until "
+        "none is left, in one process, as the worker's intake thread runs it"
+    )
+    print(
+        f"{'database':<9} {'submissions':>11} {'contacts':>8} {'left':>5} {'seconds':>7} "
+        f"{'contacts/s':>10}  {'converter':>9} {'pg':>5} {'ms/contact':>10}"
+    )
+    for c in conversions:
+        print(
+            f"{c.database:<9} {c.waiting:>11} {c.made:>8} {c.left:>5} {c.seconds:>7.1f} "
+            f"{c.per_second:>10.1f}  {c.converter_cpu / max(c.seconds, 1e-9):>9.2f} "
+            f"{c.postgres_cpu / max(c.seconds, 1e-9):>5.2f} {c.ms_per_contact:>10.1f}"
+        )
+    print("  (converter, pg: CPU cores used by the converting process and its PostgreSQL backend)")
+    for c in conversions:
+        api_cells = [
+            cell
+            for cell in cells
+            if cell.database == c.database and cell.endpoint == "partner API" and cell.ok
+        ]
+        if not api_cells:
+            continue
+        fastest = max(api_cells, key=lambda cell: cell.per_second)
+        print(
+            f"  {c.database}: one worker makes {c.per_second:.0f} contacts a second; the API "
+            f"received up to {fastest.per_second:.0f} a second ({fastest.clients} clients), "
+            f"{fastest.per_second / max(c.per_second, 1e-9):.1f}x that. Server CPU per "
+            f"referral: receipt {fastest.server_ms_per_request:.1f} ms + conversion "
+            f"{c.ms_per_contact:.1f} ms"
+        )
 
 
 def main() -> None:
@@ -230,6 +299,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds per cell")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--convert",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="afterwards, time making every stored submission a contact (default: yes)",
+    )
     args = parser.parse_args()
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     client_counts = [int(c) for c in args.clients.split(",") if c.strip()]
@@ -246,6 +321,7 @@ def main() -> None:
         + (" (other work is running: figures will be low)" if idle_load > 0.25 else "")
     )
     cells: list[Cell] = []
+    conversions: list[Conversion] = []
     for database in databases:
         if database == "postgres" and not postgres_available():
             print("PostgreSQL is not reachable: skipped (set DATABASE_URL)")
@@ -253,6 +329,8 @@ def main() -> None:
         db = ThrowawayDatabase("postgres" if database == "postgres" else "sqlite", "bench")
         db.create()
         server = Server(
+            # FRONTDOOR_INTAKE_CONVERT=worker (child_env's default): the request only stores
+            # the submission; no worker runs during the cells.
             db.child_env(FRONTDOOR_BENCHMARK_VIEWS="1"),
             log_path=db.tmp / "gunicorn.log",
             workers=args.workers,
@@ -288,10 +366,28 @@ def main() -> None:
                         f"{cell.errors} errors"
                     )
                     cells.append(cell)
+            server.stop()
+            if args.convert:
+                log(f"{database}: making the stored submissions contacts (no worker running)")
+                done = db.convert_pending(batch=50)
+                conversion = Conversion(
+                    database=database,
+                    waiting=int(done["waiting"]),
+                    made=int(done["made"]),
+                    left=int(done["left"]),
+                    seconds=done["seconds"],
+                    converter_cpu=done["converter_cpu"],
+                    postgres_cpu=done["postgres_cpu"],
+                )
+                log(
+                    f"{database}: {conversion.made} of {conversion.waiting} submissions made "
+                    f"contacts in {conversion.seconds:.1f} s, {conversion.per_second:.1f}/s"
+                )
+                conversions.append(conversion)
         finally:
             server.stop()
             db.drop()
-    print_table(cells)
+    print_table(cells, conversions)
 
 
 if __name__ == "__main__":

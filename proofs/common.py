@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -144,6 +144,9 @@ class ThrowawayDatabase:
         env.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
         env["DEBUG"] = "0"  # as in production: no query log, no debug pages
         env["PYTHONUNBUFFERED"] = "1"
+        # The production default, whatever this shell says: a request only stores the
+        # submission, and the worker (``manage.py worker``) makes it a contact.
+        env["FRONTDOOR_INTAKE_CONVERT"] = "worker"
         env.update(extra)
         return env
 
@@ -167,18 +170,62 @@ class ThrowawayDatabase:
         )
         return done.stdout.strip().splitlines()[-1]
 
+    def tick(self) -> dict[str, int]:
+        """Run ``manage.py tick`` (one housekeeping round) once; what it reported, e.g.
+        ``{"contacts made": 0, "emails re-queued": 0, ...}``."""
+        done = subprocess.run(
+            [PYTHON, "manage.py", "tick"],
+            cwd=ROOT,
+            env=self.child_env(),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        report = {
+            name.strip().lower(): int(value)
+            for name, value in re.findall(r"([A-Za-z][A-Za-z -]*): (\d+)", done.stdout)
+        }
+        if "contacts made" not in report:
+            raise RuntimeError(f"manage.py tick said {done.stdout!r} {done.stderr[-500:]!r}")
+        return report
+
+    def convert_pending(self, *, batch: int = 50) -> dict[str, float]:
+        """Make every waiting submission a contact, in a process of its own, as the worker's
+        intake thread does (``submissions_convert_pending(limit=batch)`` until it makes none);
+        what ``python -m proofs.common convert-pending`` measured."""
+        done = subprocess.run(
+            [PYTHON, "-m", "proofs.common", "convert-pending", "--batch", str(batch)],
+            cwd=ROOT,
+            env=self.child_env(),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
     def use_in_this_process(self) -> None:
         """Point this process's Django at the database (once per process, before setup)."""
         for key in ("DATABASE_URL", "FRONTDOOR_SQLITE_PATH"):
             os.environ.pop(key, None)
         os.environ.update(self.env)
         os.environ["DEBUG"] = "0"
+        os.environ["FRONTDOOR_INTAKE_CONVERT"] = "worker"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
+
+    def release_this_process(self) -> None:
+        """Close this process's connections to the database, if it opened any."""
+        from django.conf import settings
+
+        if settings.configured:
+            from django.db import connections
+
+            connections.close_all()
 
 
 def _seed_main(rate_limit: int) -> None:
@@ -281,59 +328,37 @@ def machine_cpu_busy_seconds() -> tuple[float, float]:
     return (total - idle) / _CLOCK_TICKS, total / _CLOCK_TICKS
 
 
-class Server:
-    """gunicorn serving ``frontdoor.wsgi`` in its own process group."""
+class ProcessGroup:
+    """A command started in its own session, so that it and every process it starts form
+    one process group, which can be SIGKILLed whole and started again."""
 
-    def __init__(
-        self,
-        env: Mapping[str, str],
-        *,
-        log_path: Path,
-        workers: int = 2,
-        threads: int = 8,
-        port: int | None = None,
-    ) -> None:
+    label = "process"
+
+    def __init__(self, env: Mapping[str, str], *, log_path: Path) -> None:
         self.env = dict(env)
         self.log_path = log_path
-        self.workers = workers
-        self.threads = threads
-        self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
     def describe(self) -> str:
-        return (
-            f"gunicorn frontdoor.wsgi, {self.workers} gthread workers x {self.threads} threads, "
-            f"127.0.0.1:{self.port}"
-        )
+        return self.label
 
     def start(self, *, ready_timeout: float = 60.0) -> float:
-        """Start gunicorn and wait until it answers; the seconds that took."""
+        """Start the command and wait until it is ready; the seconds that took."""
         began = time.perf_counter()
+        self.launch()
+        self.wait_ready(ready_timeout)
+        return time.perf_counter() - began
+
+    def launch(self) -> None:
+        """Start the command, without waiting for it to be ready (see ``wait_ready``)."""
+        self._before_start()
         with open(self.log_path, "ab") as logfile:
             self.proc = subprocess.Popen(
-                [
-                    GUNICORN,
-                    "frontdoor.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--worker-class",
-                    "gthread",
-                    "--workers",
-                    str(self.workers),
-                    "--threads",
-                    str(self.threads),
-                    "--keep-alive",
-                    "30",
-                    "--timeout",
-                    "60",
-                    "--graceful-timeout",
-                    "5",
-                    "--backlog",
-                    "2048",
-                    "--log-level",
-                    "warning",
-                ],
+                self.command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=logfile,
@@ -341,25 +366,24 @@ class Server:
                 start_new_session=True,
             )
         self.starts += 1
-        self._wait_ready(ready_timeout)
-        return time.perf_counter() - began
 
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        client = HttpClient(self.port, timeout=5)
-        while time.monotonic() < deadline:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.proc.returncode}); {self.log_tail()}")
-            result = client.request("GET", "/")
-            if 0 < result.status < 500:
-                client.close()
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; {self.log_tail()}")
+    def _before_start(self) -> None:
+        pass
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        raise NotImplementedError
+
+    def _check_alive(self) -> None:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{self.label} exited ({self.proc.returncode}); {self.log_tail()}")
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
     def group_members(self) -> list[int]:
-        """Live (not zombie) processes in the server's process group."""
+        """Live (not zombie) processes in the process group."""
         if self.proc is None:
             return []
         return [
@@ -370,11 +394,11 @@ class Server:
 
     @property
     def group(self) -> int:
-        """The process group of the master and its workers (the master's pid)."""
+        """The process group (the first process's pid)."""
         return self.proc.pid if self.proc is not None else -1
 
     def kill(self) -> int:
-        """SIGKILL the whole process group (master and every worker) at once.
+        """SIGKILL the whole process group at once: no handler runs, nothing is flushed.
 
         Returns how many processes were killed; waits until none is left.
         """
@@ -391,6 +415,7 @@ class Server:
         return len(members)
 
     def stop(self) -> None:
+        """SIGTERM (a graceful stop), and SIGKILL after 15 s."""
         if self.proc is None or self.proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -401,7 +426,7 @@ class Server:
             self.kill()
 
     def log_errors(self, limit: int = 10) -> list[str]:
-        """The distinct exception lines in gunicorn's log (with how often each appeared)."""
+        """The distinct exception lines in the log (with how often each appeared)."""
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
@@ -417,8 +442,116 @@ class Server:
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
-            return "no gunicorn log"
-        return "gunicorn log (tail):\n" + "\n".join(text.splitlines()[-lines:])
+            return f"no {self.label} log"
+        return f"{self.label} log (tail):\n" + "\n".join(text.splitlines()[-lines:])
+
+
+class Server(ProcessGroup):
+    """gunicorn serving ``frontdoor.wsgi`` (master and gthread workers, one process group)."""
+
+    label = "gunicorn"
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        log_path: Path,
+        workers: int = 2,
+        threads: int = 8,
+        port: int | None = None,
+    ) -> None:
+        super().__init__(env, log_path=log_path)
+        self.workers = workers
+        self.threads = threads
+        self.port = port or free_port()
+
+    def describe(self) -> str:
+        return (
+            f"gunicorn frontdoor.wsgi, {self.workers} gthread workers x {self.threads} threads, "
+            f"127.0.0.1:{self.port}"
+        )
+
+    def command(self) -> list[str]:
+        return [
+            GUNICORN,
+            "frontdoor.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            "30",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ]
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Ready: it answers ``GET /`` with anything below 500."""
+        deadline = time.monotonic() + timeout
+        client = HttpClient(self.port, timeout=5)
+        while time.monotonic() < deadline:
+            self._check_alive()
+            result = client.request("GET", "/")
+            if 0 < result.status < 500:
+                client.close()
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; {self.log_tail()}")
+
+
+WORKER_READY = "Starting worker worker_id="
+
+
+class Worker(ProcessGroup):
+    """``manage.py worker``: the django-tasks database worker, plus the threads that make
+    submissions contacts (every FRONTDOOR_INTAKE_POLL_SECONDS) and keep house (every
+    FRONTDOOR_HOUSEKEEPING_SECONDS), in one process of its own process group."""
+
+    label = "worker"
+
+    def __init__(self, env: Mapping[str, str], *, log_path: Path) -> None:
+        super().__init__(env, log_path=log_path)
+        self._ready_marks = 0
+
+    def describe(self) -> str:
+        return (
+            "manage.py worker (task worker, intake thread every "
+            f"{self.env.get('FRONTDOOR_INTAKE_POLL_SECONDS', '1')} s, housekeeping every "
+            f"{self.env.get('FRONTDOOR_HOUSEKEEPING_SECONDS', '60')} s)"
+        )
+
+    def command(self) -> list[str]:
+        return [PYTHON, "manage.py", "worker", "--no-reload"]
+
+    def _marks(self) -> int:
+        try:
+            return self.log_path.read_text(errors="replace").count(WORKER_READY)
+        except OSError:
+            return 0
+
+    def _before_start(self) -> None:
+        self._ready_marks = self._marks()
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Ready: it logged that its task loop started (after starting its intake and
+        housekeeping threads)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            if self._marks() > self._ready_marks:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"the worker did not start within {timeout:.0f} s; {self.log_tail()}")
 
 
 # --------------------------------------------------------------------------- the client
@@ -587,9 +720,13 @@ def database_check(
             "conversion_error",
             "referrer_email",
             "payload",
+            "received_at",
+            "acknowledged_at",
         )
     ]
-    contacts = {c["id"]: c for c in Contact.objects.values("id", "reference", "channel")}
+    contacts = {
+        c["id"]: c for c in Contact.objects.values("id", "reference", "channel", "received_at")
+    }
     children: dict[int, list[Any]] = defaultdict(list)
     for link in ContactChild.objects.values("contact_id", "screening_due_at"):
         children[link["contact_id"]].append(link["screening_due_at"])
@@ -601,6 +738,11 @@ def database_check(
             "record_id", flat=True
         )
     )
+    converted_events = Counter(
+        Event.objects.filter(record_type="submission", action="submission.converted").values_list(
+            "record_id", flat=True
+        )
+    )
     contact_events = Counter(
         Event.objects.filter(record_type="contact").values_list("record_id", flat=True)
     )
@@ -609,6 +751,8 @@ def database_check(
         "contacts": len(contacts),
         "contact children": sum(len(v) for v in children.values()),
         "acknowledgement messages": sum(acknowledgements.values()),
+        "submission.received events": sum(received_events.values()),
+        "submission.converted events": sum(converted_events.values()),
         "events": Event.objects.count(),
     }
 
@@ -668,12 +812,25 @@ def database_check(
                 fail(f"submission {ref}: contact {contact['reference']} names no child")
             elif any(due is None for due in dues):
                 fail(f"submission {ref}: a child has no screening due time")
+            if contact is not None and contact["received_at"] != sub["received_at"]:
+                fail(
+                    f"submission {ref} received at {sub['received_at']}, its contact "
+                    f"{contact['reference']} at {contact['received_at']}: the screening clock "
+                    "does not run from receipt"
+                )
             if contact_events[sub["contact_id"]] < 1:
                 fail(f"submission {ref}: no event for its contact")
+            if converted_events[sub["id"]] != 1:
+                fail(f"submission {ref}: {converted_events[sub['id']]} submission.converted events")
         want = 1 if sub["referrer_email"] else 0
         got = acknowledgements.get(f"submission:{sub['id']}", 0)
         if got != want:
             fail(f"submission {ref}: {got} acknowledgement messages, expected {want}")
+        if bool(sub["acknowledged_at"]) != bool(sub["referrer_email"]):
+            fail(
+                f"submission {ref}: acknowledged_at {sub['acknowledged_at']} with referrer "
+                f"email {sub['referrer_email']!r}"
+            )
         if received_events[sub["id"]] != 1:
             fail(f"submission {ref}: {received_events[sub['id']]} submission.received events")
 
@@ -688,13 +845,89 @@ def database_check(
     for about, n in acknowledgements.items():
         if about.startswith("submission:") and about not in submission_ids:
             fail(f"{n} acknowledgement messages about {about}, which does not exist")
-    orphan_events = set(received_events) - {sub["id"] for sub in submissions}
+    orphan_events = (set(received_events) | set(converted_events)) - {
+        sub["id"] for sub in submissions
+    }
     if orphan_events:
-        fail(f"submission.received events for missing submissions {sorted(orphan_events)[:10]}")
+        fail(f"submission events for missing submissions {sorted(orphan_events)[:10]}")
     orphans = Person.objects.filter(contacts__isnull=True).count()
     if orphans:
         fail(f"{orphans} child records belong to no contact (half-stored referrals)")
     return result
+
+
+@dataclass(frozen=True)
+class Drained:
+    """How the worker made the last waiting submissions contacts after the load."""
+
+    waiting: int  # submissions without a contact when the load ended
+    seconds: float
+    left: int  # still without a contact at the timeout (0: all done)
+    errors: list[tuple[str, str]]  # (reference, conversion error) of some of those left
+    worker_exits: int  # times the worker was found exited by itself, and started again
+
+
+def drain(
+    workers: Sequence[Worker], *, stall: float, limit: float = 1800.0, poll: float = 0.2
+) -> Drained:
+    """Keep the workers running until no submission is without a contact.
+
+    Gives up when ``stall`` seconds pass without one more submission becoming a contact (a
+    worker that is stuck, or leaves some behind), or after ``limit`` seconds in all. Needs
+    ``ThrowawayDatabase.use_in_this_process()`` first. A worker that has exited by itself is
+    counted and started again.
+    """
+    from frontdoor.intake.models import Submission
+
+    waiting = Submission.objects.filter(contact__isnull=True)
+    at_start = left = waiting.count()
+    began = progressed = time.monotonic()
+    exits = 0
+    while left:
+        now = time.monotonic()
+        if now - progressed > stall or now - began > limit:
+            break
+        for worker in workers:
+            if not worker.running:
+                exits += 1
+                log(f"a worker had exited by itself: starting it again; {worker.log_tail(10)}")
+                worker.start()
+        time.sleep(poll)
+        now_left = waiting.count()
+        if now_left < left:
+            progressed = time.monotonic()
+        left = now_left
+    errors = [
+        (str(ref), str(error))
+        for ref, error in waiting.exclude(conversion_error="").values_list(
+            "reference", "conversion_error"
+        )[:10]
+    ]
+    return Drained(
+        waiting=at_start,
+        seconds=time.monotonic() - began,
+        left=left,
+        errors=errors,
+        worker_exits=exits,
+    )
+
+
+def contact_id_gaps() -> int | None:
+    """PostgreSQL only: contact ids drawn but never committed (a contact insert rolled back,
+    e.g. a conversion killed mid-transaction); None on SQLite, which reuses them."""
+    from django.db import connection
+
+    from frontdoor.intake.models import Contact
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Contact._meta.db_table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        last_value, is_called = cursor.fetchone()
+    drawn = int(last_value) if is_called else 0
+    return drawn - Contact.objects.count()
 
 
 def print_check(result: CheckResult, *, limit: int = 40) -> None:
@@ -718,15 +951,75 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
+def _process_cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            raw = fh.read().decode(errors="replace")
+    except OSError:
+        return 0.0
+    rest = raw[raw.rfind(")") + 2 :].split()
+    return (int(rest[11]) + int(rest[12])) / _CLOCK_TICKS
+
+
+def _convert_main(batch: int) -> None:
+    """Time ``submissions_convert_pending`` to completion; print JSON (the last line)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from frontdoor.intake.models import Submission
+    from frontdoor.intake.submissions import submissions_convert_pending
+
+    waiting = Submission.objects.filter(contact__isnull=True).count()
+    backend = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = int(cursor.fetchone()[0])
+    pg0 = _process_cpu_seconds(backend) if backend else 0.0
+    cpu0, began = time.process_time(), time.perf_counter()
+    made = 0
+    while True:
+        n = submissions_convert_pending(limit=batch)
+        if not n:
+            break
+        made += n
+    seconds = time.perf_counter() - began
+    cpu = time.process_time() - cpu0
+    pg = (_process_cpu_seconds(backend) - pg0) if backend else 0.0
+    left = Submission.objects.filter(contact__isnull=True).count()
+    print(
+        json.dumps(
+            {
+                "waiting": waiting,
+                "made": made,
+                "left": left,
+                "seconds": seconds,
+                "converter_cpu": cpu,
+                "postgres_cpu": pg,
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     seed = sub.add_parser("seed", help="seed an agency and a token; print the token")
     seed.add_argument("--rate-limit", type=int, default=10_000_000)
     sub.add_parser("postgres-available", help="exit 0 when PostgreSQL answers")
+    convert = sub.add_parser(
+        "convert-pending", help="make every waiting submission a contact, timed; print JSON"
+    )
+    convert.add_argument("--batch", type=int, default=50)
     args = parser.parse_args()
     if args.command == "seed":
         _seed_main(args.rate_limit)
+    elif args.command == "convert-pending":
+        _convert_main(args.batch)
     else:
         sys.exit(0 if postgres_available() else 1)
 

@@ -1,28 +1,36 @@
-"""The crash proof: kill the server mid-flight, again and again; lose and double nothing.
+"""The crash proof: kill the server and the worker mid-flight, again and again; lose and
+double nothing.
 
-Against a fresh database (SQLite or PostgreSQL) and the real gunicorn server, ``--clients``
-threads each post distinct referrals to ``POST /api/v1/intake/referrals`` for ``--duration``
-seconds, each with its own Idempotency-Key. ``--kills`` times, at random moments, the whole
-gunicorn process group (master and every worker) gets SIGKILL, and is started again at once.
-Like a partner's system, a client that gets no answer (connection refused, reset, timed out)
-or a 5xx retries the same body with the same key until it gets 200 or 201, and records the
+Against a fresh database (SQLite or PostgreSQL), the real gunicorn server and the real worker
+(``manage.py worker``: with ``FRONTDOOR_INTAKE_CONVERT=worker``, the default, a request only
+stores the submission and the worker makes it a contact), ``--clients`` threads each post
+distinct referrals to ``POST /api/v1/intake/referrals`` for ``--duration`` seconds, each with
+its own Idempotency-Key. ``--kills`` times, at random moments, SIGKILL goes to the whole
+gunicorn process group (master and every worker), or to the worker, or to both at once (each
+target in turn, in a random order); what was killed is started again at once. Like a
+partner's system, a client that gets no answer (connection refused, reset, timed out) or a
+5xx retries the same body with the same key until it gets 200 or 201, and records the
 reference it was given.
 
-Then, in the database:
+When the load is over, the worker is left to make every waiting submission a contact (the
+proof fails if ``--drain-stall`` seconds pass without one more becoming a contact); then it is
+stopped and
+``manage.py tick`` runs once: it must find nothing left to convert. Then, in the database:
 
 - every acknowledged reference is stored exactly once, under the key it was acknowledged for,
   holding the referral sent with that key (its concern, its number of children);
 - no key has more than one submission, and no submission has a key nobody sent or that was
   never acknowledged;
 - nothing is half stored: every submission has a contact naming every child sent, each child
-  with a screening due time; every contact has a submission; no child record is left without
-  a contact; a submission with a referrer email has exactly one acknowledgement message
-  (none without); each submission has exactly one ``submission.received`` event and its
-  contact has events.
+  with a screening due time, received at the submission's ``received_at``; every contact has
+  a submission; no child record is left without a contact; a submission with a referrer
+  email has exactly one acknowledgement message and ``acknowledged_at`` (none without); each
+  submission has exactly one ``submission.received`` and one ``submission.converted`` event,
+  and its contact has events.
 
 Prints a report and exits 1 on any failure.
 
-    .venv/bin/python -m proofs.crash [--database sqlite|postgres] [--clients 16] [--kills 5]
+    .venv/bin/python -m proofs.crash [--database sqlite|postgres] [--clients 16] [--kills 6]
         [--duration 60]
 """
 
@@ -45,12 +53,17 @@ from proofs.common import (
     HttpClient,
     Server,
     ThrowawayDatabase,
+    Worker,
     api_headers,
+    contact_id_gaps,
     database_check,
+    drain,
     log,
     print_check,
     referral_document,
 )
+
+TARGETS = ("gunicorn", "worker", "both")
 
 
 @dataclass
@@ -73,9 +86,44 @@ class KeyRecord:
 @dataclass
 class Kill:
     at: float
+    target: str  # "gunicorn", "worker" or "both"
     processes: int
-    in_flight: int
+    in_flight: int  # HTTP requests in flight
+    waiting: int  # submissions not yet made contacts (the worker's backlog)
+    cut_conversions: int | None = None  # PostgreSQL: contact inserts the kill rolled back
     restart_seconds: float = 0.0
+
+    def describe(self) -> str:
+        what = {
+            "gunicorn": "gunicorn",
+            "worker": "the worker",
+            "both": "gunicorn and the worker",
+        }[self.target]
+        text = f"{what}: {self.processes} process{'es' if self.processes != 1 else ''}"
+        if self.target != "worker":
+            text += f", {self.in_flight} requests in flight"
+        text += f", {self.waiting} submissions waiting for the worker"
+        if self.cut_conversions is not None and self.target != "gunicorn":
+            text += (
+                f", {self.cut_conversions} conversion{'s' if self.cut_conversions != 1 else ''}"
+                " killed after inserting the contact"
+            )
+        if self.restart_seconds:
+            text += f"; running again after {self.restart_seconds:.1f} s"
+        return text
+
+
+def kill_targets(kills: int, rng: random.Random) -> list[str]:
+    """Gunicorn, the worker, and both at once, in turn, in a random order."""
+    targets = [TARGETS[i % len(TARGETS)] for i in range(kills)]
+    rng.shuffle(targets)
+    return targets
+
+
+def waiting_submissions() -> int:
+    from frontdoor.intake.models import Submission
+
+    return Submission.objects.filter(contact__isnull=True).count()
 
 
 class Run:
@@ -175,10 +223,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=DATABASES, default="sqlite")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument(
+        "--kills",
+        type=int,
+        default=6,
+        help="SIGKILLs, to gunicorn, to the worker, or to both at once, in turn",
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--housekeeping-seconds",
+        type=int,
+        default=5,
+        help="the worker's housekeeping round (which also converts, retrying failures), "
+        "FRONTDOOR_HOUSEKEEPING_SECONDS; 60 in production, shorter here so that it runs, "
+        "beside the intake thread, between the kills",
+    )
+    parser.add_argument(
+        "--drain-stall",
+        type=float,
+        default=60.0,
+        help="after the load, the worker makes every submission a contact; the proof fails if "
+        "this many seconds pass without one more becoming a contact",
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed (kill times, bodies)")
     parser.add_argument("--request-timeout", type=float, default=15.0)
     parser.add_argument("--give-up", type=float, default=120.0, help="seconds a client retries")
@@ -202,54 +270,110 @@ def main() -> None:
         if args.keep:
             print(f"kept {db.describe()} ({db.env})")
         else:
+            db.release_this_process()
             db.drop()
+
+
+class Backlog:
+    """The most submissions waiting for the worker at once, sampled while the proof sleeps."""
+
+    def __init__(self) -> None:
+        self.most = 0
+
+    def sleep_until(self, moment: float, every: float = 1.0) -> None:
+        while True:
+            self.most = max(self.most, waiting_submissions())
+            left = moment - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(every, left))
 
 
 def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, seed: int) -> int:
     print(f"== Crash proof on {db.describe()} (seed {seed})")
     db.migrate()
     token = db.seed()
+    db.use_in_this_process()  # this process reads the database: backlog, then the checks
     server = Server(
         db.child_env(), log_path=db.tmp / "gunicorn.log", workers=args.workers, threads=args.threads
     )
+    worker = Worker(
+        db.child_env(FRONTDOOR_HOUSEKEEPING_SECONDS=str(args.housekeeping_seconds)),
+        log_path=db.tmp / "worker.log",
+    )
     log(f"starting {server.describe()}")
     server.start()
+    log(f"starting {worker.describe()}")
+    worker.start()
     run = Run(server.port, token, request_timeout=args.request_timeout, give_up=args.give_up)
     threads = [
         threading.Thread(target=run.client, args=(i, seed), daemon=True)
         for i in range(args.clients)
     ]
     kills: list[Kill] = []
+    backlog = Backlog()
+    targets = kill_targets(args.kills, rng)
+    gaps_seen = 0  # contact ids drawn but never committed, as of the last worker kill
     began = time.monotonic()
     for thread in threads:
         thread.start()
     try:
-        for i in range(args.kills):
-            at = began + args.duration * (i + rng.uniform(0.2, 0.9)) / args.kills
-            time.sleep(max(0.0, at - time.monotonic()))
+        for i, target in enumerate(targets):
+            backlog.sleep_until(began + args.duration * (i + rng.uniform(0.2, 0.9)) / args.kills)
             with run.lock:
                 in_flight = run.in_flight
-            killed = server.kill()
-            kill = Kill(at=time.monotonic() - began, processes=killed, in_flight=in_flight)
-            log(
-                f"kill {i + 1}/{args.kills} at {kill.at:.1f} s: SIGKILL to {killed} processes, "
-                f"{in_flight} requests in flight"
+            waiting = waiting_submissions()
+            killed = 0
+            if target in ("gunicorn", "both"):
+                killed += server.kill()
+            cut = None
+            if target in ("worker", "both"):
+                killed += worker.kill()
+                # Only the worker inserts contacts, and it is dead: every id drawn and not
+                # committed since the last worker kill is a conversion this kill cut short.
+                gaps = contact_id_gaps()
+                if gaps is not None:
+                    cut, gaps_seen = gaps - gaps_seen, gaps
+            kill = Kill(
+                at=time.monotonic() - began,
+                target=target,
+                processes=killed,
+                in_flight=in_flight,
+                waiting=waiting,
+                cut_conversions=cut,
             )
+            log(f"kill {i + 1}/{args.kills} at {kill.at:.1f} s: SIGKILL to {kill.describe()}")
             time.sleep(rng.uniform(0.0, 0.5))  # down for a moment: clients meet refusals
-            kill.restart_seconds = server.start()
+            restart = time.perf_counter()
+            if target in ("gunicorn", "both"):
+                server.start()
+            if target in ("worker", "both"):
+                worker.start()
+            kill.restart_seconds = time.perf_counter() - restart
             kills.append(kill)
-            log(f"restarted; answering after {kill.restart_seconds:.1f} s")
-        time.sleep(max(0.0, began + args.duration - time.monotonic()))
+            log(f"restarted: running again after {kill.restart_seconds:.1f} s")
+        backlog.sleep_until(began + args.duration)
         log("load over; clients finish the referral they are sending")
         run.stop.set()
         for thread in threads:
             thread.join(timeout=args.give_up + args.request_timeout + 30)
         stuck = sum(thread.is_alive() for thread in threads)
+        load_seconds = time.monotonic() - began
+        waiting_at_end = waiting_submissions()
+        backlog.most = max(backlog.most, waiting_at_end)
         replay_failures = replay(run, server.port, rng, args.replay_sample)
+        log("the worker makes the waiting submissions contacts")
+        drained = drain([worker], stall=args.drain_stall)
+        log(
+            f"{drained.waiting} submissions were waiting; {drained.left} left after "
+            f"{drained.seconds:.1f} s"
+        )
     finally:
         run.stop.set()
         server.stop()
-    elapsed = time.monotonic() - began
+        worker.stop()
+    tick = db.tick()
+    log(f"manage.py tick, with the worker stopped: {tick}")
 
     records = list(run.records.values())
     attempts = sum(len(r.statuses) for r in records)
@@ -277,8 +401,20 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
         client_failures.append(f"only {len(kills)} of {args.kills} kills happened")
     if not acked:
         client_failures.append("nothing was acknowledged: the proof proved nothing")
+    worker_failures: list[str] = []
+    if drained.left:
+        worker_failures.append(
+            f"{drained.left} submissions still without a contact {drained.seconds:.0f} s after "
+            f"the load, none made one in the last {args.drain_stall:.0f} s (conversion errors: "
+            f"{drained.errors or 'none'})"
+        )
+    if drained.worker_exits:
+        worker_failures.append(f"the worker exited by itself {drained.worker_exits} times")
+    if tick["contacts made"]:
+        worker_failures.append(
+            f"manage.py tick made {tick['contacts made']} contacts the worker had left"
+        )
 
-    db.use_in_this_process()
     check = database_check(
         {
             r.key: Acknowledged(
@@ -292,17 +428,18 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
         },
         sent_keys=run.records.keys(),
     )
+    gaps = contact_id_gaps()
 
     print(
-        f"Load: {args.clients} clients for {args.duration:.0f} s ({elapsed:.0f} s with the "
-        f"last retries); {server.describe()}"
+        f"Load: {args.clients} clients for {args.duration:.0f} s ({load_seconds:.0f} s with the "
+        f"last retries); {server.describe()}; {worker.describe()}"
     )
-    print(f"Kills: {len(kills)} (SIGKILL to the whole process group, then restart)")
+    print(
+        f"Kills: {len(kills)} (SIGKILL to a whole process group, then restart): "
+        + ", ".join(f"{t} {sum(k.target == t for k in kills)}" for t in TARGETS)
+    )
     for n, kill in enumerate(kills, 1):
-        print(
-            f"  {n}. at {kill.at:5.1f} s: {kill.processes} processes, {kill.in_flight} requests "
-            f"in flight; answering again after {kill.restart_seconds:.1f} s"
-        )
+        print(f"  {n}. at {kill.at:5.1f} s: {kill.describe()}")
     print(f"Referrals (distinct idempotency keys): {len(records)}")
     print(f"HTTP requests sent: {attempts} ({attempts - len(records)} retries)")
     print(
@@ -320,24 +457,48 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
         f"(201), {len(replayed_after_failure)} found already stored (200: the lost answer's "
         "request had committed)"
     )
+    print(
+        f"Worker: at most {backlog.most} submissions waiting at once during the load "
+        f"(sampled each second); {waiting_at_end} when the load ended, {drained.waiting} "
+        f"after the replay, all made contacts {drained.seconds:.1f} s later"
+        + (f"; {drained.left} LEFT" if drained.left else "")
+    )
+    if gaps is not None:
+        print(
+            "  contact inserts rolled back (PostgreSQL contact ids drawn, never committed): "
+            f"{gaps} in all, {sum(k.cut_conversions or 0 for k in kills)} of them by the worker "
+            "kills (conversions killed mid-transaction after inserting the contact)"
+        )
+    print(
+        "manage.py tick afterwards, worker stopped: "
+        + ", ".join(f"{name} {value}" for name, value in tick.items())
+    )
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
     if server_errors:
         print(f"Server errors (5xx, retried by the clients): {server_errors}; in the gunicorn log:")
         for line in server.log_errors():
             print(f"  {line}")
+    worker_errors = worker.log_errors()
+    if worker_errors:
+        print("Exceptions in the worker's log:")
+        for line in worker_errors:
+            print(f"  {line}")
     print_check(check)
-    failures = client_failures + check.failures
-    if client_failures:
-        print(f"CLIENT FAILURES ({len(client_failures)}):")
-        for message in client_failures[:40]:
-            print(f"  - {message}")
+    failures = client_failures + worker_failures + check.failures
+    for title, group in (("CLIENT", client_failures), ("WORKER", worker_failures)):
+        if group:
+            print(f"{title} FAILURES ({len(group)}):")
+            for message in group[:40]:
+                print(f"  - {message}")
     if failures:
         print(f"CRASH PROOF FAILED on {db.kind}: {len(failures)} failures")
         print(server.log_tail(15))
+        print(worker.log_tail(15))
         return 1
     print(
         f"CRASH PROOF PASSED on {db.kind}: {len(acked)} acknowledged referrals, each stored "
-        f"once and whole, across {len(kills)} SIGKILLs"
+        f"once and whole and made a contact by the worker, across {len(kills)} SIGKILLs "
+        f"({', '.join(f'{t} {sum(k.target == t for k in kills)}' for t in TARGETS)})"
     )
     return 0
 

@@ -12,11 +12,18 @@ with its own warm keep-alive connection) are released together by a ``threading.
   201), the other body's all get 409.
 - afterwards, each key is sent once more with its winning body: 200 and the same reference.
 
+The real worker (``manage.py worker``) runs beside the server, as in production
+(``FRONTDOOR_INTAKE_CONVERT=worker``: a request only stores the submission, the worker makes
+it a contact), so it converts while the races run, and is left to finish. Then the conversion
+race: with the worker stopped, ``--race-volleys`` volleys of ``--threads`` distinct referrals
+are stored, and ``--race-workers`` workers are started together on that backlog (each
+submission must become one contact however many workers reach for it). The workers are
+stopped, and ``manage.py tick`` runs once: it must find nothing left to convert.
 Then the database must hold exactly one submission and one contact per key, each whole (the
 checks of ``proofs.common.database_check``). Prints a report and exits 1 on any failure.
 
     .venv/bin/python -m proofs.duplicates [--database sqlite|postgres] [--threads 50]
-        [--rounds 5] [--mixed-rounds 3]
+        [--rounds 5] [--mixed-rounds 3] [--race-volleys 6] [--race-workers 3]
 """
 
 from __future__ import annotations
@@ -34,13 +41,16 @@ from proofs.common import (
     API_PATH,
     DATABASES,
     Acknowledged,
+    CpuSnapshot,
     DatabaseKind,
     HttpClient,
     HttpResult,
     Server,
     ThrowawayDatabase,
+    Worker,
     api_headers,
     database_check,
+    drain,
     log,
     print_check,
     referral_document,
@@ -134,6 +144,22 @@ def main() -> None:
     parser.add_argument("--mixed-rounds", type=int, default=3, help="two-body rounds")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--server-threads", type=int, default=16, help="threads per worker")
+    parser.add_argument(
+        "--race-volleys",
+        type=int,
+        default=6,
+        help="volleys of --threads distinct referrals stored for the conversion race",
+    )
+    parser.add_argument(
+        "--race-workers", type=int, default=3, help="workers started together for the race"
+    )
+    parser.add_argument(
+        "--drain-stall",
+        type=float,
+        default=90.0,
+        help="the workers make every submission a contact; the proof fails if this many "
+        "seconds pass without one more becoming a contact",
+    )
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -147,6 +173,7 @@ def main() -> None:
         if args.keep:
             print(f"kept {db.describe()} ({db.env})")
         else:
+            db.release_this_process()
             db.drop()
 
 
@@ -154,14 +181,19 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
     print(f"== Duplicate proof on {db.describe()} (seed {seed})")
     db.migrate()
     token = db.seed()
+    db.use_in_this_process()
     server = Server(
         db.child_env(),
         log_path=db.tmp / "gunicorn.log",
         workers=args.workers,
         threads=args.server_threads,
     )
+    worker = Worker(db.child_env(), log_path=db.tmp / "worker.log")
+    racers: list[Worker] = []
     log(f"starting {server.describe()}")
     server.start()
+    log(f"starting {worker.describe()}")
+    worker.start()
     failures: list[str] = []
     acknowledged: dict[str, Acknowledged] = {}
     winners: dict[str, tuple[bytes, str]] = {}
@@ -263,25 +295,113 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
                 failures.append(f"replay of {key}: {result.status} {got}; expected 200 {reference}")
         replay.close()
         log(f"replayed {len(winners)} keys once more, one at a time")
+        drained = drain([worker], stall=args.drain_stall)
+        log(
+            f"the worker: {drained.waiting} submissions were waiting; {drained.left} left after "
+            f"{drained.seconds:.1f} s"
+        )
+        # The conversion race: several workers started together on one backlog.
+        worker.stop()
+        race_keys = 0
+        for v in range(1, args.race_volleys + 1):
+            jobs = []
+            docs = {}
+            for i in range(args.threads):
+                key = f"dup-{run_id}-race-{v}-{i:02d}"
+                doc, body = document(key)
+                jobs.append((key, key, body))
+                docs[key] = doc
+                sent.add(key)
+            shots = volley.fire(jobs)
+            requests += len(shots)
+            race_keys += len(jobs)
+            for shot in shots:
+                key = shot.body_name
+                if shot.result.status != 201 or not shot.reference:
+                    failures.append(f"race referral {key}: {describe([shot])}; expected 201")
+                    continue
+                doc = docs[key]
+                referrer, children = doc["referrer"], doc["children"]
+                assert isinstance(referrer, dict) and isinstance(children, list)
+                acknowledged[key] = Acknowledged(
+                    key=key,
+                    reference=shot.reference,
+                    concern=str(doc["concern"]),
+                    children=len(children),
+                    has_email=bool(referrer.get("email")),
+                )
+        racers = [
+            Worker(db.child_env(), log_path=db.tmp / f"worker-race-{n}.log")
+            for n in range(1, args.race_workers + 1)
+        ]
+        for racer in racers:
+            racer.launch()
+        for racer in racers:
+            racer.wait_ready()
+        cpu0 = CpuSnapshot.take()
+        raced = drain(racers, stall=args.drain_stall)
+        cpu1 = CpuSnapshot.take()
+        race_cpu = [cpu1.used_since(cpu0, group=racer.group) for racer in racers]
+        log(
+            f"conversion race: {race_keys} referrals stored with no worker running, then "
+            f"{len(racers)} workers started together; {raced.waiting} still waiting when all "
+            f"were ready, {raced.left} left {raced.seconds:.1f} s later"
+        )
     finally:
         volley.close()
         server.stop()
+        worker.stop()
+        for racer in racers:
+            racer.stop()
+    tick = db.tick()
+    log(f"manage.py tick, with the worker stopped: {tick}")
+    if drained.left:
+        failures.append(
+            f"{drained.left} submissions still without a contact {drained.seconds:.0f} s after "
+            f"the races, none made one in the last {args.drain_stall:.0f} s (conversion "
+            f"errors: {drained.errors or 'none'})"
+        )
+    if raced.left:
+        failures.append(
+            f"conversion race: {raced.left} submissions still without a contact "
+            f"{raced.seconds:.0f} s after {len(racers)} workers started "
+            f"(conversion errors: {raced.errors or 'none'})"
+        )
+    if drained.worker_exits or raced.worker_exits:
+        failures.append(
+            f"a worker exited by itself {drained.worker_exits + raced.worker_exits} times"
+        )
+    if tick["contacts made"]:
+        failures.append(f"manage.py tick made {tick['contacts made']} contacts the worker had left")
 
-    db.use_in_this_process()
     check = database_check(acknowledged, sent_keys=sent)
     from frontdoor.intake.models import Contact, Submission
 
-    print(f"Server: {server.describe()}")
+    print(f"Server: {server.describe()}; {worker.describe()}")
     print(
-        f"Keys: {len(sent)} ({args.rounds} identical rounds, {args.mixed_rounds} mixed rounds) "
-        f"with {args.threads} clients released together; {requests} requests"
+        f"Keys: {len(sent)} ({args.rounds} identical rounds, {args.mixed_rounds} mixed rounds "
+        f"with {args.threads} clients released together; {race_keys} for the conversion race); "
+        f"{requests} requests"
     )
     per_key = Counter(Submission.objects.values_list("idempotency_key", flat=True))
     contacts = Contact.objects.count()
     print(
         f"Submissions per key: {sorted(Counter(per_key.values()).items())} "
-        f"(submissions per key, keys); contacts: {contacts}"
+        f"(submissions per key, keys); contacts: {contacts}, made by the worker (manage.py "
+        f"tick afterwards made {tick['contacts made']})"
     )
+    print(
+        f"Conversion race: {race_keys} referrals stored with no worker running, then "
+        f"{len(racers)} workers started together; {raced.waiting} still waiting when all were "
+        f"ready, made contacts {raced.seconds:.1f} s later; CPU seconds each worker used in "
+        f"that time: {', '.join(f'{c:.2f}' for c in race_cpu)}"
+    )
+    for w in [worker, *racers]:
+        worker_errors = w.log_errors()
+        if worker_errors:
+            print(f"Exceptions in {w.log_path.name}:")
+            for line in worker_errors:
+                print(f"  {line}")
     if contacts != len(sent):
         failures.append(f"{contacts} contacts for {len(sent)} keys")
     print_check(check)
@@ -291,10 +411,14 @@ def prove(args: argparse.Namespace, db: ThrowawayDatabase, rng: random.Random, s
         for message in failures[:40]:
             print(f"  - {message}")
         print(server.log_tail(15))
+        for w in [worker, *racers]:
+            print(w.log_tail(15))
         return 1
     print(
-        f"DUPLICATE PROOF PASSED on {db.kind}: {len(sent)} keys raced by {args.threads} clients "
-        "each, one submission and one contact per key; conflicting bodies refused with 409"
+        f"DUPLICATE PROOF PASSED on {db.kind}: {len(sent) - race_keys} keys raced by "
+        f"{args.threads} clients each, one submission and one contact (made by the worker) per "
+        f"key; conflicting bodies refused with 409; {race_keys} submissions raced by "
+        f"{len(racers)} workers, one contact each"
     )
     return 0
 

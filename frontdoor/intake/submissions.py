@@ -315,7 +315,7 @@ def submission_convert(*, submission: Submission, at: datetime | None = None) ->
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Submission.objects.select_for_update(skip_locked=True)
+            Submission.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("agency")
             .filter(pk=submission.pk, contact__isnull=True)
             .first()
