@@ -35,7 +35,13 @@ from frontdoor.intake.models import (
     Submission,
     SubmissionChannel,
 )
-from frontdoor.intake.payload import ReferralIn, decode_document, referral_problems, referral_source
+from frontdoor.intake.payload import (
+    MAX_DOCUMENTS,
+    ReferralIn,
+    decode_document,
+    referral_problems,
+    referral_source,
+)
 from frontdoor.intake.services import contact_record
 from frontdoor.outbox.services import message_enqueue
 from frontdoor.people.services import ChildDetails
@@ -502,8 +508,6 @@ def draft_document_add(
         locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
         if locked.submission_id is not None:
             raise ValidationError("This referral has already been sent")
-        from frontdoor.intake.payload import MAX_DOCUMENTS
-
         if locked.documents.count() >= MAX_DOCUMENTS:
             raise ValidationError({"documents": f"You can upload up to {MAX_DOCUMENTS} files"})
         return Document.objects.create(
