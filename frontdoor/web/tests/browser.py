@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = os.environ.get("FRONTDOOR_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -34,6 +35,9 @@ def chromium_page(*, javascript: bool = True) -> Iterator[Any]:
             context = browser.new_context(java_script_enabled=javascript)
             yield context.new_page()
         finally:
+            # ORM calls made while Playwright runs get their own connections (a context of
+            # their own); close them here, or PostgreSQL cannot drop the test database.
+            connections.close_all()
             browser.close()
 
 
