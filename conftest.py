@@ -18,3 +18,5 @@ def _test_settings(settings: Any) -> None:
     # Submissions become contacts in the request's transaction, unless a test asks for the
     # worker (see frontdoor/intake/tests/test_conversion.py).
     settings.FRONTDOOR_INTAKE_CONVERT = "inline"
+    # Every token lookup reads the database, unless a test is about the cache.
+    settings.FRONTDOOR_API_TOKEN_CACHE_SECONDS = 0

@@ -179,6 +179,9 @@ FRONTDOOR_NOTIFY_TEMPLATE_ID = os.environ.get("FRONTDOOR_NOTIFY_TEMPLATE_ID", ""
 #: base64 in the JSON); Django's own limit must be at least as large.
 FRONTDOOR_API_MAX_BODY_BYTES = int(os.environ.get("FRONTDOOR_API_MAX_BODY_BYTES", 10 * 1024**2))
 DATA_UPLOAD_MAX_MEMORY_SIZE = FRONTDOOR_API_MAX_BODY_BYTES
+#: How long a process trusts a partner API token it has looked up (0: look up every request).
+#: A revocation is immediate in the process that makes it, and reaches the others within this.
+FRONTDOOR_API_TOKEN_CACHE_SECONDS = float(os.environ.get("FRONTDOOR_API_TOKEN_CACHE_SECONDS", "10"))
 #: "worker": a request only stores a submission and the worker makes it a contact within a
 #: second or so (the default: intake stays fast and a contact bug cannot refuse a referral);
 #: "inline": both in the request's transaction (no worker needed; most tests use it).

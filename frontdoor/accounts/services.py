@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,16 @@ from frontdoor.audit.services import event_append
 TOKEN_PREFIX = "fd"
 #: How often ``last_used_at`` is written: not on every request, so tokens cost no extra write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+#: Live tokens this process has looked up recently: prefix → (monotonic expiry, token). Saves
+#: a query on every partner API request; ``api_token_revoke`` clears the entry here, and other
+#: processes notice a revocation within ``FRONTDOOR_API_TOKEN_CACHE_SECONDS``.
+_RECENT: dict[str, tuple[float, ApiToken]] = {}
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "FRONTDOOR_API_TOKEN_CACHE_SECONDS", 10))
 
 
 def _hash(secret: str) -> str:
@@ -85,6 +97,7 @@ def api_token_revoke(
         locked.revoked_by = by
         locked.revoked_reason = reason.strip()
         locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        _RECENT.pop(locked.prefix, None)
         event_append(
             record=locked,
             action="api_token.revoked",
@@ -101,19 +114,28 @@ def api_token_authenticate(raw: str, *, at: datetime | None = None) -> ApiToken 
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         return None
-    token = (
-        ApiToken.objects.select_related("agency")
-        .filter(prefix=parts[1][:16], revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not hmac.compare_digest(token.secret_hash, _hash(parts[2])):
-        return None
+    prefix = parts[1][:16]
     at = at or timezone.now()
+    recent = _RECENT.get(prefix)
+    if recent is not None and recent[0] > time.monotonic():
+        token = recent[1]
+    else:
+        found = (
+            ApiToken.objects.select_related("agency")
+            .filter(prefix=prefix, revoked_at__isnull=True, agency__active=True)
+            .first()
+        )
+        if found is None:
+            _RECENT.pop(prefix, None)
+            return None
+        token = found
+        if _cache_seconds() > 0:
+            _RECENT[prefix] = (time.monotonic() + _cache_seconds(), token)
+        if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+            token.last_used_at = at
+    if not hmac.compare_digest(token.secret_hash, _hash(parts[2])):
+        return None
     if token.expires_at is not None and token.expires_at <= at:
         return None
-    if not token.agency.active:
-        return None
-    if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
-        token.last_used_at = at
     return token

@@ -377,3 +377,40 @@ def test_the_admin_filters_by_state_and_never_edits_or_deletes(
     live.refresh_from_db()
     assert live.name == "Live one"
     assert timezone.now() == NOW
+
+
+def test_a_process_trusts_a_token_it_looked_up_for_a_few_seconds_only(
+    org: SimpleNamespace,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Any,
+) -> None:
+    from frontdoor.accounts import services
+
+    settings.FRONTDOOR_API_TOKEN_CACHE_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    token, plain = api_token_issue(
+        agency=org.police, name="Niche", scopes=["referrals:write"], by=None
+    )
+    assert api_token_authenticate(plain) == token
+
+    # Revoked by another process: this one notices when its ten seconds are up.
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    with django_assert_num_queries(0):
+        assert api_token_authenticate(plain) == token
+    assert api_token_authenticate(plain[:-1] + ("A" if plain[-1] != "A" else "B")) is None
+    clock[0] += 10
+    assert api_token_authenticate(plain) is None
+
+
+def test_revoking_in_this_process_takes_effect_at_once(org: SimpleNamespace, settings: Any) -> None:
+    settings.FRONTDOOR_API_TOKEN_CACHE_SECONDS = 10
+    token, plain = api_token_issue(
+        agency=org.police, name="Niche", scopes=["referrals:write"], by=None
+    )
+    assert api_token_authenticate(plain) == token
+
+    api_token_revoke(token=token, by=None, reason="Leaked")
+
+    assert api_token_authenticate(plain) is None
