@@ -18,6 +18,7 @@ token; ``python -m proofs.common postgres-available`` exits 0 when PostgreSQL an
 
 from __future__ import annotations
 
+import abc
 import argparse
 import contextlib
 import http.client
@@ -328,7 +329,7 @@ def machine_cpu_busy_seconds() -> tuple[float, float]:
     return (total - idle) / _CLOCK_TICKS, total / _CLOCK_TICKS
 
 
-class ProcessGroup:
+class ProcessGroup(abc.ABC):
     """A command started in its own session, so that it and every process it starts form
     one process group, which can be SIGKILLed whole and started again."""
 
@@ -340,8 +341,9 @@ class ProcessGroup:
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
+    @abc.abstractmethod
     def command(self) -> list[str]:
-        raise NotImplementedError
+        """The command line to start."""
 
     def describe(self) -> str:
         return self.label
@@ -367,11 +369,12 @@ class ProcessGroup:
             )
         self.starts += 1
 
-    def _before_start(self) -> None:
-        pass
+    def _before_start(self) -> None:  # noqa: B027 - a hook subclasses may override
+        """Anything to do before each start (nothing by default)."""
 
+    @abc.abstractmethod
     def wait_ready(self, timeout: float = 60.0) -> None:
-        raise NotImplementedError
+        """Return once the process serves, or raise after ``timeout`` seconds."""
 
     def _check_alive(self) -> None:
         assert self.proc is not None

@@ -32,7 +32,9 @@ def _cache_seconds() -> float:
     return float(getattr(settings, "FRONTDOOR_API_TOKEN_CACHE_SECONDS", 10))
 
 
-def _hash(secret: str) -> str:
+def secret_digest(secret: str) -> str:
+    """How a high-entropy secret (a token, a link's key) is kept: its SHA-256, in hex. Random
+    256-bit secrets need no slow hash; only the digest is ever stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -66,7 +68,7 @@ def api_token_issue(
             agency=agency,
             name=name.strip(),
             prefix=prefix,
-            secret_hash=_hash(secret),
+            secret_hash=secret_digest(secret),
             scopes=scope_list,
             created_at=at,
             created_by=by,
@@ -134,7 +136,7 @@ def api_token_authenticate(raw: str, *, at: datetime | None = None) -> ApiToken 
         if token.last_used_at is None or at - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
             token.last_used_at = at
-    if not hmac.compare_digest(token.secret_hash, _hash(parts[2])):
+    if not hmac.compare_digest(token.secret_hash, secret_digest(parts[2])):
         return None
     if token.expires_at is not None and token.expires_at <= at:
         return None

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from frontdoor.accounts.services import secret_digest
 from frontdoor.audit.services import event_append
 from frontdoor.intake.documents import CheckedDocument, document_check
 from frontdoor.intake.models import (
@@ -72,10 +73,6 @@ class Received:
 def _new_reference() -> str:
     chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
     return f"FD-{chars[:4]}-{chars[4:]}"
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def feedback_link_days() -> int:
@@ -364,7 +361,7 @@ def _acknowledge(submission: Submission, *, at: datetime) -> None:
     feedback_url = ""
     if submission.payload.get("referrer", {}).get("kind") == "professional":
         token = secrets.token_urlsafe(32)
-        submission.feedback_token_hash = _token_hash(token)
+        submission.feedback_token_hash = secret_digest(token)
         submission.feedback_expires_at = at + timedelta(days=feedback_link_days())
         feedback_url = site_url() + reverse("referral-outcome", args=[token])
     subject, body = _acknowledgement(submission, feedback_url)
@@ -405,7 +402,7 @@ def submission_by_feedback_token(token: str, *, at: datetime | None = None) -> S
     at = at or timezone.now()
     return (
         Submission.objects.select_related("contact")
-        .filter(feedback_token_hash=_token_hash(token), feedback_expires_at__gt=at)
+        .filter(feedback_token_hash=secret_digest(token), feedback_expires_at__gt=at)
         .first()
     )
 
@@ -462,7 +459,7 @@ def draft_save_for_later(
         locked = ReferralDraft.objects.select_for_update().get(pk=draft.pk)
         if locked.submission_id is not None:
             raise ValidationError("This referral has already been sent")
-        locked.resume_token_hash = _token_hash(token)
+        locked.resume_token_hash = secret_digest(token)
         locked.resume_email = email
         locked.updated_at = at
         locked.expires_at = at + timedelta(days=draft_days())
@@ -495,7 +492,7 @@ def draft_by_resume_token(token: str, *, at: datetime | None = None) -> Referral
         return None
     at = at or timezone.now()
     return ReferralDraft.objects.filter(
-        resume_token_hash=_token_hash(token), expires_at__gt=at, submission__isnull=True
+        resume_token_hash=secret_digest(token), expires_at__gt=at, submission__isnull=True
     ).first()
 
 
