@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "frontdoor.outbox",
     "frontdoor.policies",
     "frontdoor.people",
+    "frontdoor.matching",
     "frontdoor.intake",
     "frontdoor.mash",
     "frontdoor.protection",

@@ -90,6 +90,11 @@ class Person(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    # A record merged into another is kept (its history and the merge can be undone) but is
+    # no longer searched or proposed; everything it had now belongs to ``merged_into``.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

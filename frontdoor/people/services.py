@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
+from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.identifiers import (
     nhs_number_normalise,
     nhs_number_valid,
@@ -80,6 +81,7 @@ def child_create(
             postcode=postcode_normalise(details.postcode),
             moved_in=None,
         )
+    match_keys_refresh(child)
     event_append(
         record=child,
         action="person.created",
