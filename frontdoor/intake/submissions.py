@@ -44,7 +44,9 @@ from frontdoor.intake.payload import (
     referral_source,
 )
 from frontdoor.intake.services import contact_record
+from frontdoor.matching.linking import child_resolve
 from frontdoor.outbox.services import message_enqueue
+from frontdoor.people.models import Person
 from frontdoor.people.services import ChildDetails
 
 if TYPE_CHECKING:
@@ -133,6 +135,16 @@ def _children(referral: ReferralIn) -> list[ChildDetails]:
     ]
 
 
+def _children_resolved(referral: ReferralIn, *, at: datetime) -> list[Person | ChildDetails]:
+    """Each child linked to the known record it certainly is, or to be recorded as new."""
+    source = f"A referral from {referral.referrer.name or 'a referrer'}"
+    out: list[Person | ChildDetails] = []
+    for details in _children(referral):
+        taken = [p.pk for p in out if isinstance(p, Person)]
+        out.append(child_resolve(details, at=at, source=source, taken=taken))
+    return out
+
+
 def _contact_from(
     referral: ReferralIn,
     *,
@@ -153,7 +165,7 @@ def _contact_from(
         consent_reason=consent_reason,
         lawful_basis=referral.lawful_basis,
         sharing_override_reason=consent_reason if referral.consent_status != "given" else "",
-        children=_children(referral),
+        children=_children_resolved(referral, at=at),
         by=None,
         referrer_name=referrer.name,
         referrer_role=referrer.role,

@@ -86,3 +86,54 @@ class GovTimeField(forms.CharField):
         if hour > 23 or minute > 59:
             raise forms.ValidationError(f"{self.label_text} must be a real time")
         return time(hour, minute)
+
+
+class PartialDate(tuple[int, int | None, int | None]):
+    """(year, month or None, day or None): what a search knows of a date of birth."""
+
+    @property
+    def year(self) -> int:
+        return self[0]
+
+    @property
+    def month(self) -> int | None:
+        return self[1]
+
+    @property
+    def day(self) -> int | None:
+        return self[2]
+
+    def full(self) -> date | None:
+        if self.month and self.day:
+            return date(self.year, self.month, self.day)
+        return None
+
+
+class PartialDateField(GovDateField):
+    """A date of birth as far as it is known: a year, a month and year, or the whole date."""
+
+    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
+        if not value or not any(value.values()):
+            return None
+        label = self.label_text
+        try:
+            parts = {p: int(value[p]) if value.get(p) else None for p in ("day", "month", "year")}
+        except ValueError as exc:
+            raise forms.ValidationError(
+                f"{label} must be a real date, or a month and year, or a year"
+            ) from exc
+        day, month, year = parts["day"], parts["month"], parts["year"]
+        if year is None:
+            raise forms.ValidationError(f"{label} must include a year")
+        if year < 1900 or year > 2100:
+            raise forms.ValidationError(f"{label} must have a 4-digit year")
+        if day is not None and month is None:
+            raise forms.ValidationError(f"{label} must include a month if it includes a day")
+        if month is not None and not 1 <= month <= 12:
+            raise forms.ValidationError(f"{label} must have a month from 1 to 12")
+        if day is not None and month is not None:
+            try:
+                date(year, month, day)
+            except ValueError as exc:
+                raise forms.ValidationError(f"{label} must be a real date") from exc
+        return PartialDate((year, month, day))

@@ -17,9 +17,10 @@ from frontdoor.intake.models import (
     ScreeningOutcome,
 )
 from frontdoor.mash.models import DecisionOutcome, Rating
+from frontdoor.people.identifiers import nhs_number_normalise, nhs_number_valid
 from frontdoor.people.models import Sex
 from frontdoor.people.services import ChildDetails
-from frontdoor.web.fields import GovDateField, GovTimeField
+from frontdoor.web.fields import GovDateField, GovTimeField, PartialDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LONG_TEXT = 10000
@@ -51,13 +52,35 @@ def combine(day: Any, at: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+NHS_NUMBER_ERROR = "Enter a valid 10-digit NHS number, like 943 476 5919"
+
+
+def _clean_nhs_number(value: str) -> str:
+    if value.strip() and not nhs_number_valid(value):
+        raise forms.ValidationError(NHS_NUMBER_ERROR)
+    return nhs_number_normalise(value)
+
+
 class ChildFieldsMixin(forms.Form):
+    """A child's details, and the answer to "is this a child we already know?".
+
+    ``existing_child`` is the id of the record chosen from the possible matches, or "new";
+    ``match_check`` fingerprints the details the matches were shown for, so changing the
+    details after seeing them shows the matches again.
+    """
+
     first_name = _optional_text(100)
     last_name = _optional_text(100)
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
     expected_date_of_birth = GovDateField(label_text="Expected date of birth", required=False)
     sex = forms.ChoiceField(choices=Sex.choices, error_messages=_required("Select the child's sex"))
     postcode = _optional_text(10)
+    nhs_number = _optional_text(14)
+    existing_child = _optional_text(20)
+    match_check = _optional_text(64)
+
+    def clean_nhs_number(self) -> str:
+        return _clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
 
     def child_details(self) -> ChildDetails:
         data = self.cleaned_data
@@ -68,6 +91,7 @@ class ChildFieldsMixin(forms.Form):
             expected_date_of_birth=data["expected_date_of_birth"],
             sex=data["sex"],
             postcode=data["postcode"],
+            nhs_number=data["nhs_number"],
         )
 
 
@@ -75,7 +99,9 @@ class ChildForm(ChildFieldsMixin):
     pass
 
 
-class ContactForm(ChildFieldsMixin):
+class ContactDetailsForm(forms.Form):
+    """The contact itself: when, how, who is worried, the concern, consent."""
+
     received_date = GovDateField(label_text="Date received")
     received_time = GovTimeField(label_text="Time received")
     channel = forms.ChoiceField(
@@ -112,6 +138,10 @@ class ContactForm(ChildFieldsMixin):
 
     def received_at(self) -> datetime:
         return combine(self.cleaned_data["received_date"], self.cleaned_data["received_time"])
+
+
+class ContactForm(ContactDetailsForm, ChildFieldsMixin):
+    """A contact about a child who may or may not be known already."""
 
 
 class ScreeningForm(forms.Form):
@@ -208,4 +238,21 @@ class VisitForm(forms.Form):
 
 
 class ChildSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100)
+    """Find a child by any of what is known; partial dates of birth are allowed."""
+
+    first_name = _optional_text(100)
+    last_name = _optional_text(100)
+    date_of_birth = PartialDateField(label_text="Date of birth", required=False)
+    postcode = _optional_text(10)
+    nhs_number = _optional_text(14)
+
+    def clean_nhs_number(self) -> str:
+        return _clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not any(data.get(f) for f in self.fields):
+            raise forms.ValidationError(
+                "Enter at least one of: a name, a date of birth, a postcode or an NHS number"
+            )
+        return data

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,10 +38,14 @@ from frontdoor.intake.reconciliation import (
 )
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
-from frontdoor.people.models import Person
+from frontdoor.matching.record import MatchRecord
+from frontdoor.matching.selectors import Candidate
+from frontdoor.people.models import Person, PersonKind
+from frontdoor.people.services import ChildDetails
 from frontdoor.protection import services as protection
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.web import forms
+from frontdoor.web.matching import MatchStep, candidates_shown, match_step
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
@@ -143,36 +147,61 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- Contacts and screening -------------------------------------------------------------
 
 
+def _known_child(value: str | None) -> Person | None:
+    """The live child record named by ``?child=`` (recording a contact from the child's page)."""
+    if not value or not value.isdigit():
+        return None
+    return Person.objects.filter(
+        pk=int(value), kind=PersonKind.CHILD, merged_into__isnull=True
+    ).first()
+
+
 @requires(Perm.CONTACT_CREATE)
 @GET_POST
 def contact_new(request: HttpRequest) -> HttpResponse:
-    form = forms.ContactForm(request.POST or None)
+    """Record a contact; the child is searched for before a new record is made."""
+    known = _known_child(request.POST.get("child") or request.GET.get("child"))
+    form: forms.ContactDetailsForm = (
+        forms.ContactDetailsForm(request.POST or None)
+        if known is not None
+        else forms.ContactForm(request.POST or None)
+    )
+    step: MatchStep | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        contact = _run(
-            form,
-            lambda: intake.contact_record(
-                received_at=form.received_at(),
-                channel=data["channel"],
-                source=data["source"],
-                referrer_name=data["referrer_name"],
-                referrer_role=data["referrer_role"],
-                referrer_agency=data["referrer_agency"],
-                referrer_phone=data["referrer_phone"],
-                referrer_email=data["referrer_email"],
-                concern=data["concern"],
-                immediate_risk=data["immediate_risk"] == "yes",
-                consent_status=data["consent_status"],
-                consent_reason=data["consent_reason"],
-                lawful_basis=data["lawful_basis"],
-                sharing_override_reason=data["sharing_override_reason"],
-                children=[form.child_details()],
-                by=request.user,  # type: ignore[arg-type]
-            ),
-        )
-        if contact is not None:
-            return redirect("contact-detail", contact.pk)
-    return render(request, "intake/contact_new.html", {"form": form})
+        child: Person | ChildDetails | None = known
+        if isinstance(form, forms.ContactForm):
+            details = form.child_details()
+            step = match_step(request, form, details)
+            child = step.existing or (details if step.create_new else None)
+        if child is not None:
+            chosen = child
+            contact = _run(
+                form,
+                lambda: intake.contact_record(
+                    received_at=form.received_at(),
+                    channel=data["channel"],
+                    source=data["source"],
+                    referrer_name=data["referrer_name"],
+                    referrer_role=data["referrer_role"],
+                    referrer_agency=data["referrer_agency"],
+                    referrer_phone=data["referrer_phone"],
+                    referrer_email=data["referrer_email"],
+                    concern=data["concern"],
+                    immediate_risk=data["immediate_risk"] == "yes",
+                    consent_status=data["consent_status"],
+                    consent_reason=data["consent_reason"],
+                    lawful_basis=data["lawful_basis"],
+                    sharing_override_reason=data["sharing_override_reason"],
+                    children=[chosen],
+                    by=request.user,  # type: ignore[arg-type]
+                ),
+            )
+            if contact is not None:
+                return redirect("contact-detail", contact.pk)
+    if known is not None:
+        _log_view(request, [known], known)
+    return render(request, "intake/contact_new.html", {"form": form, "known": known, "step": step})
 
 
 @requires(Perm.CONTACT_VIEW)
@@ -306,20 +335,31 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @requires(Perm.CONTACT_CREATE)
 @GET_POST
 def contact_add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add another child to a contact, searching for them first."""
     contact = get_object_or_404(Contact, pk=pk)
     form = forms.ChildForm(request.POST or None)
+    step: MatchStep | None = None
     if request.method == "POST" and form.is_valid():
-        link = _run(
-            form,
-            lambda: intake.contact_add_child(
-                contact=contact,
-                child=form.child_details(),
-                by=request.user,  # type: ignore[arg-type]
-            ),
-        )
-        if link is not None:
-            return redirect("contact-detail", contact.pk)
-    return render(request, "intake/contact_add_child.html", {"form": form, "contact": contact})
+        details = form.child_details()
+        step = match_step(request, form, details)
+        child = step.existing or (details if step.create_new else None)
+        if child is not None:
+            chosen = child
+            link = _run(
+                form,
+                lambda: intake.contact_add_child(
+                    contact=contact,
+                    child=chosen,
+                    by=request.user,  # type: ignore[arg-type]
+                ),
+            )
+            if link is not None:
+                return redirect("contact-detail", contact.pk)
+    return render(
+        request,
+        "intake/contact_add_child.html",
+        {"form": form, "contact": contact, "step": step},
+    )
 
 
 @requires(Perm.SCREEN)
@@ -365,16 +405,22 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 
 @requires(Perm.CHILD_VIEW)
 def child_search(request: HttpRequest) -> HttpResponse:
+    """Find a child from whatever is known, misspelt or partial; best matches first."""
     form = forms.ChildSearchForm(request.GET or None)
-    results: list[Person] = []
-    if form.is_valid() and form.cleaned_data["q"].strip():
-        terms = form.cleaned_data["q"].split()
-        query = Q()
-        for term in terms:
-            query &= (
-                Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(nhs_number=term)
-            )
-        results = list(Person.objects.filter(query).order_by("last_name", "first_name")[:50])
+    results: list[Candidate] | None = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        dob = data["date_of_birth"]
+        record = MatchRecord.build(
+            given_names=[data["first_name"]],
+            family_names=[data["last_name"]],
+            date_of_birth=dob.full() if dob else None,
+            birth_year=dob.year if dob else None,
+            birth_month=dob.month if dob else None,
+            postcodes=[data["postcode"]],
+            nhs_number=data["nhs_number"],
+        )
+        results = candidates_shown(request, record)
     return render(request, "people/child_search.html", {"form": form, "results": results})
 
 

@@ -250,7 +250,7 @@ def test_a_concern_travels_from_contact_to_first_visit(live_server: Any, javascr
         # The overview and the child's record show the journey.
         j.sign_in("manager")
         j.go("/overview/")
-        j.go("/children/?q=Taylor")
+        j.go("/children/?last_name=Taylor")
         j.follow("Sam Taylor")
         assert "Transfer accepted" in page.content()
 

@@ -1,0 +1,88 @@
+"""Search before create: the step every page that records a child goes through.
+
+When someone records a child, the details are matched against the children already known.
+If there are possible matches, the page shows them (with their confidence and reasons) and
+asks "is this one of these children?"; the record is linked or created only once they
+answer. Showing a possible match is a read of that child's data, so it is access-logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record
+from frontdoor.matching.record import MatchRecord
+from frontdoor.matching.selectors import Candidate, candidates_for, record_for_details
+from frontdoor.people.models import Person, PersonKind
+from frontdoor.people.services import ChildDetails
+
+CHOOSE_ERROR = "Select the child this contact is about, or that it is a child not known before"
+
+
+@dataclass
+class MatchStep:
+    """The outcome of the step: a known child, a new one, or a question for the user."""
+
+    signature: str
+    existing: Person | None = None
+    create_new: bool = False
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def needs_answer(self) -> bool:
+        return self.existing is None and not self.create_new
+
+
+def details_signature(details: ChildDetails) -> str:
+    return hashlib.sha256(repr(details).encode()).hexdigest()[:32]
+
+
+def log_candidates_shown(request: HttpRequest, candidates: list[Candidate]) -> None:
+    for candidate in candidates:
+        access_log_record(
+            user=request.user,  # type: ignore[arg-type]
+            children=[candidate.person],
+            record=candidate.person,
+            action=AccessAction.VIEW,
+            at=timezone.now(),
+            path=request.path,
+        )
+
+
+def candidates_shown(request: HttpRequest, record: MatchRecord) -> list[Candidate]:
+    """Possible matches for ``record``, logged as read by the user they are shown to."""
+    if record.is_empty:
+        return []
+    found = candidates_for(record)
+    log_candidates_shown(request, found)
+    return found
+
+
+def match_step(request: HttpRequest, form: forms.Form, details: ChildDetails) -> MatchStep:
+    """Decide, from the form's answer, whether to link, create, or ask (with candidates).
+
+    Adds an error to ``existing_child`` when the answer is missing or no longer valid.
+    """
+    signature = details_signature(details)
+    answer = (form.cleaned_data.get("existing_child") or "").strip()
+    answered_these = form.cleaned_data.get("match_check") == signature
+    if answered_these and answer == "new":
+        return MatchStep(signature, create_new=True)
+    if answered_these and answer.isdigit():
+        person = Person.objects.filter(
+            pk=int(answer), kind=PersonKind.CHILD, merged_into__isnull=True
+        ).first()
+        if person is not None:
+            return MatchStep(signature, existing=person)
+    candidates = candidates_shown(request, record_for_details(details))
+    if not candidates:
+        return MatchStep(signature, create_new=True)
+    if answered_these:
+        form.add_error("existing_child", CHOOSE_ERROR)
+    return MatchStep(signature, candidates=candidates)
