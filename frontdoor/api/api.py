@@ -59,11 +59,15 @@ from frontdoor.accounts.models import User
 from frontdoor.api.schemas import (
     AgencyOut,
     AnswerIn,
+    ChildMatchOut,
     ChildOut,
+    ChildSearchIn,
+    ChildSearchOut,
     Clock,
     DecisionOut,
     EnquiryOut,
     FieldProblem,
+    MatchReasonOut,
     OverviewOut,
     Problem,
     QueueOut,
@@ -96,6 +100,9 @@ from frontdoor.mash.models import (
     Rating,
     RequestStatus,
 )
+from frontdoor.matching.record import MatchRecord
+from frontdoor.matching.selectors import candidates_for
+from frontdoor.people.identifiers import nhs_number_valid
 from frontdoor.people.models import Person
 from frontdoor.work.clocks import enquiry_clock, request_clock, signoff_clock
 from frontdoor.work.queues import WorkItem, front_door_overview, my_queue, team_queue
@@ -566,6 +573,73 @@ def overview(request: HttpRequest) -> OverviewOut:
     )
 
 
+# --------------------------------------------------------------------------- children
+
+
+children_router = Router(tags=["Children"])
+
+
+def _search_record(query: ChildSearchIn) -> MatchRecord:
+    errors: dict[str, str] = {}
+    if query.nhs_number.strip() and not nhs_number_valid(query.nhs_number):
+        errors["nhs_number"] = "Enter a valid 10-digit NHS number, like 943 476 5919"
+    if query.birth_month is not None and query.birth_year is None:
+        errors["birth_month"] = "Give the year of birth with the month"
+    dob = query.date_of_birth
+    if dob is not None and query.birth_year is not None and dob.year != query.birth_year:
+        errors["birth_year"] = "The year of birth does not agree with the date of birth"
+    if errors:
+        raise DjangoValidationError(errors)
+    record = MatchRecord.build(
+        given_names=[query.given_name],
+        family_names=[query.family_name],
+        date_of_birth=dob,
+        birth_year=query.birth_year,
+        birth_month=query.birth_month,
+        expected_date_of_birth=query.expected_date_of_birth,
+        sex=query.sex,
+        postcodes=[query.postcode],
+        nhs_number=query.nhs_number,
+    )
+    if record.is_empty:
+        raise DjangoValidationError(
+            "Give at least one of: a name, a date of birth, a postcode or an NHS number"
+        )
+    return record
+
+
+@children_router.post(
+    "/search",
+    auth=needs(Perm.CHILD_VIEW),
+    response={200: ChildSearchOut, 400: Problem, **AUTH_ERRORS, **INVALID},
+    operation_id="searchChildren",
+    summary="Find a known child from misspelt or partial details (search before create)",
+)
+def search_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOut:
+    """The children already known who may be the one described, best first, each with a
+    confidence and the reasons (Fellegi–Sunter match weights per field; see
+    docs/matching.md). Each child returned is access-logged as read."""
+    found = candidates_for(_search_record(query), limit=query.limit)
+    for candidate in found:
+        _log_view(request, [candidate.person], candidate.person)
+    return ChildSearchOut(
+        count=len(found),
+        results=[
+            ChildMatchOut(
+                child=ChildOut.of(c.person),
+                weight=c.weight,
+                confidence=c.confidence,  # type: ignore[arg-type]
+                summary=c.score.summary,
+                reasons=[
+                    MatchReasonOut(field=f.field, level=f.level, weight=f.weight, reason=f.reason)
+                    for f in c.score.fields
+                ],
+            )
+            for c in found
+        ],
+    )
+
+
 # --------------------------------------------------------------------------- queues
 
 
@@ -788,6 +862,7 @@ def get_enquiry(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> E
 
 
 api.add_router("/overview", overview_router)
+api.add_router("/children", children_router)
 api.add_router("/queue", queue_router)
 api.add_router("/requests", requests_router)
 api.add_router("/enquiries", enquiries_router)

@@ -143,6 +143,45 @@ class ChildOut(Schema):
         return cls(id=child.pk, name=child.full_name, date_of_birth=child.date_of_birth)
 
 
+class ChildSearchIn(Schema):
+    """What is known of a child: any of it, misspelt or partial. At least one is needed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: str = Field("", max_length=100, pattern=NO_NUL)
+    family_name: str = Field("", max_length=100, pattern=NO_NUL)
+    date_of_birth: date | None = None
+    birth_year: int | None = Field(
+        None, ge=1900, le=2100, description="When only the year (or month and year) is known"
+    )
+    birth_month: int | None = Field(None, ge=1, le=12)
+    expected_date_of_birth: date | None = Field(None, description="For an unborn child")
+    sex: Literal["M", "F", "U", ""] = ""
+    postcode: str = Field("", max_length=10, pattern=NO_NUL)
+    nhs_number: str = Field("", max_length=14, pattern=NO_NUL, description="Check digit checked")
+    limit: int = Field(10, ge=1, le=50)
+
+
+class MatchReasonOut(Schema):
+    field: str
+    level: str = Field(description="How the field compared: exact, nickname, typo, sounds...")
+    weight: float = Field(description="Evidence in bits: positive for, negative against")
+    reason: str
+
+
+class ChildMatchOut(Schema):
+    child: ChildOut
+    weight: float = Field(description="Total match weight (the sum of the reasons' weights)")
+    confidence: Literal["high", "medium", "low"]
+    summary: str
+    reasons: list[MatchReasonOut]
+
+
+class ChildSearchOut(Schema):
+    count: int
+    results: list[ChildMatchOut]
+
+
 class AgencyOut(Schema):
     code: str
     name: str

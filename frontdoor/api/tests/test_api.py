@@ -89,6 +89,7 @@ def test_the_openapi_schema_declares_session_auth_on_every_staff_operation() -> 
     ]
     assert {op["operationId"] for op in operations} == {
         "getOverview",
+        "searchChildren",
         "getQueue",
         "listRequests",
         "getRequest",
@@ -131,6 +132,7 @@ def test_every_operation_declares_the_permission_it_needs() -> None:
 
     assert declared == {
         "overview": Perm.OVERVIEW_VIEW,
+        "search_children": Perm.CHILD_VIEW,
         "queue": Perm.QUEUE_VIEW,
         "list_requests": Perm.REQUEST_VIEW,
         "get_request": Perm.REQUEST_VIEW,
@@ -164,6 +166,7 @@ def test_an_operation_that_declares_no_permission_is_refused(mash_manager: Any) 
         ("get", "/requests/1"),
         ("get", "/enquiries/1"),
         ("post", "/requests/1/answer"),
+        ("post", "/children/search"),
     ],
 )
 def test_without_a_session_every_operation_is_401_problem_json(method: str, path: str) -> None:
