@@ -49,6 +49,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.clocks import ClockState, WorkingCalendar, evaluate
 from frontdoor.demo import texts
+from frontdoor.demo.duplicates import P_DUPLICATE, duplicate_details
 from frontdoor.demo.intake import (
     DemoIntake,
     demo_drafts_ensure,
@@ -267,6 +268,7 @@ class GenerationSummary:
     emails: int = 0
     drafts: int = 0
     alerts: int = 0
+    duplicates_seeded: int = 0
     sources: dict[str, int] = field(default_factory=dict)
     screening_outcomes: dict[str, int] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -319,6 +321,7 @@ class GenerationSummary:
             f"  online and partner API referrals {self.submissions} (with documents "
             f"{self.documents}), drafts in progress {self.drafts}, reconciliation alerts "
             f"{self.alerts}, emails {self.emails}",
+            f"  duplicate child records seeded {self.duplicates_seeded}",
             f"  sources: {pct(self.sources)}",
             f"  screening: {pct(self.screening_outcomes)}",
             f"  ratings: {pct(self.ratings)}",
@@ -388,6 +391,15 @@ class _Journey:
     due: datetime | None = None
 
 
+#: Why a generated decision is lower than the repeat rule proposes (the plans are drawn before
+#: the history is known, so some repeat children are rated lower than proposed).
+REPEAT_REASONS = {
+    "screening": "Earlier contacts were about different, resolved concerns; this one does not "
+    "add to the risk.",
+    "rating": "Partner information answers the repeat concern: the lower rating is proportionate.",
+}
+
+
 class _Stop(Exception):
     """The journey stops here: the next step has not happened by ``now``."""
 
@@ -420,6 +432,8 @@ class _Generator:
         progress: Callable[[str], None] | None,
     ) -> None:
         self.rng = Random(seed)
+        # Its own generator, so seeding duplicates leaves every other choice unchanged.
+        self.duplicate_rng = Random(seed + 1)
         self.now = now
         self.limit = now - timedelta(minutes=10)
         self.start = now - timedelta(days=365.25 * years)
@@ -1021,6 +1035,17 @@ class _Generator:
         children: list[ChildDetails | Person]
         if repeat:
             children = list(family.persons)
+            born = [i for i, p in enumerate(children) if p.date_of_birth is not None]
+            if born and self.duplicate_rng.random() < P_DUPLICATE:
+                # Recorded again as if new, under a slightly different name or date.
+                i = born[0]
+                children[i] = duplicate_details(
+                    family.persons[i],
+                    postcode=family.postcode,
+                    address=family.address,
+                    rng=self.duplicate_rng,
+                )
+                self.summary.duplicates_seeded += 1
         else:
             children = [
                 ChildDetails(
@@ -1122,6 +1147,7 @@ class _Generator:
             rationale=rng.choice(texts.SCREENING_RATIONALES[plan.outcome]),
             by=screener,
             rating=plan.rating,
+            repeat_reason=REPEAT_REASONS["screening"],  # recorded only when below the proposal
             at=t,
         )
         self._met("screening", t, due)
@@ -1347,7 +1373,12 @@ class _Generator:
     ) -> tuple[str, datetime | None]:
         reasons = texts.RATING_REASONS[(old, new)]
         updated = enquiry_rate(
-            enquiry=enquiry, rating=new, reason=self.rng.choice(reasons), by=manager, at=at
+            enquiry=enquiry,
+            rating=new,
+            reason=self.rng.choice(reasons),
+            repeat_reason=REPEAT_REASONS["rating"],  # recorded only when below the proposal
+            by=manager,
+            at=at,
         )
         self.summary.re_ratings += 1
         j.last = max(j.last, at)
