@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("frontdoor.intake.urls")),
     *([path("", include("frontdoor.benchmarking"))] if settings.FRONTDOOR_BENCHMARK_VIEWS else []),
+    path("", include("frontdoor.matching.urls")),
     path("", include("frontdoor.web.urls")),
 ]

@@ -32,6 +32,7 @@ class Perm(StrEnum):
     OVERVIEW_VIEW = "overview_view"
     ACCESS_LOG_VIEW = "access_log_view"
     RECONCILIATION_VIEW = "reconciliation_view"
+    DUPLICATE_REVIEW = "duplicate_review"  # merge child records, undo, "not the same"
 
 
 P = Perm
@@ -57,10 +58,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.QUEUE_VIEW,
             P.OVERVIEW_VIEW,
             P.RECONCILIATION_VIEW,
+            P.DUPLICATE_REVIEW,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | {P.CONTACT_CREATE}),
-    Role.MASH_MANAGER: frozenset(_MASH | {P.CONTACT_CREATE, P.SIGN_OFF, P.RECONCILIATION_VIEW}),
+    Role.MASH_MANAGER: frozenset(
+        _MASH | {P.CONTACT_CREATE, P.SIGN_OFF, P.RECONCILIATION_VIEW, P.DUPLICATE_REVIEW}
+    ),
     Role.PARTNER_PRACTITIONER: frozenset({P.REQUEST_VIEW, P.REQUEST_ANSWER, P.QUEUE_VIEW}),
     Role.ASSESSMENT_SOCIAL_WORKER: frozenset(_CASE_READ | {P.VISIT_RECORD, P.QUEUE_VIEW}),
     Role.ASSESSMENT_MANAGER: frozenset(

@@ -77,6 +77,9 @@ class DuplicatePair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(blank=True)
+    refreshed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the weight and reasons were last worked out."
+    )
 
     class Meta:
         ordering = ["-weight", "id"]
@@ -108,6 +111,49 @@ class PersonMerge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     undo_reason = models.TextField(blank=True)
+    stayed = models.JSONField(
+        default=dict,
+        help_text='{"app.Model.field": [[id, why], ...]}: rows left with the merged record '
+        "because moving them would break a rule (a unique constraint).",
+    )
+    filled = models.JSONField(
+        default=dict,
+        help_text='{"field": [before, after]}: blanks of the kept record filled from the '
+        "merged one (restored by an undo).",
+    )
+    alias = models.ForeignKey(
+        "people.Alias",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The merged record's name, recorded as another name of the kept record.",
+    )
 
     class Meta:
         ordering = ["-merged_at", "-id"]
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class DuplicateScan(models.Model):
+    """How far the background search for duplicates has got (one row per ``name``).
+
+    Every write of a person's details rewrites their match keys, so new ``MatchKey`` ids
+    are the people created or changed since the last scan. ``key_mark`` is the highest key
+    id checked; ``previous_mark`` the mark before the last scan: each scan looks once more
+    at the keys between them, in case a transaction that had taken those ids committed
+    after the last scan read past them.
+    """
+
+    name = models.CharField(max_length=40, unique=True, default="people")
+    key_mark = models.BigIntegerField(default=0)
+    previous_mark = models.BigIntegerField(default=0)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    people_checked = models.PositiveIntegerField(default=0, help_text="At the last scan.")
+    pairs_proposed = models.PositiveIntegerField(default=0, help_text="At the last scan.")
+
+    def __str__(self) -> str:
+        return f"Duplicate scan {self.name} at key {self.key_mark}"

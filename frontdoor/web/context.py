@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_child": Perm.CHILD_VIEW in perms,
         "can_screen": Perm.SCREEN in perms,
         "can_reconcile": Perm.RECONCILIATION_VIEW in perms,
+        "can_review_duplicates": Perm.DUPLICATE_REVIEW in perms,
     }

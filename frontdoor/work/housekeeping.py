@@ -2,7 +2,8 @@
 
 Each job is idempotent and safe to run from several processes at once: submissions still
 waiting (or whose conversion failed) are made contacts, the outbox sweep re-enqueues
-undelivered email, reconciliation raises each gap once, and expired drafts go.
+undelivered email, reconciliation raises each gap once, expired drafts go, and children
+created or changed since the last round are checked for likely duplicate records.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from frontdoor.intake.reconciliation import reconciliation_alerts_raise
 from frontdoor.intake.submissions import drafts_purge_expired, submissions_convert_pending
+from frontdoor.matching.duplicates import duplicates_find
 from frontdoor.outbox.services import outbox_sweep
 
 logger = logging.getLogger("frontdoor.housekeeping")
@@ -26,6 +28,7 @@ class TickReport:
     emails_requeued: int
     alerts_raised: int
     drafts_purged: int
+    duplicates_proposed: int = 0
 
 
 def tick(*, now: datetime | None = None) -> TickReport:
@@ -35,6 +38,7 @@ def tick(*, now: datetime | None = None) -> TickReport:
         emails_requeued=outbox_sweep(now=now),
         alerts_raised=len(reconciliation_alerts_raise(now=now)),
         drafts_purged=drafts_purge_expired(at=now),
+        duplicates_proposed=duplicates_find(now=now),
     )
     if any(vars(report).values()):
         logger.info("Housekeeping: %s", report)

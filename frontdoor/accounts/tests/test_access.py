@@ -42,23 +42,24 @@ COLUMNS = {
     "OV": Perm.OVERVIEW_VIEW,
     "AL": Perm.ACCESS_LOG_VIEW,
     "RC": Perm.RECONCILIATION_VIEW,
+    "DR": Perm.DUPLICATE_REVIEW,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
 TABLE = """
-role                      CC CV SC EV EW SO RV RA TQ TV TR VR CH QV OV AL RC
-contact_officer           x  x  .  .  .  .  .  .  .  .  .  .  x  x  x  .  .
-contact_centre_manager    x  x  .  .  .  .  .  .  .  .  .  .  x  x  x  .  x
-mash_social_worker        x  x  x  x  x  .  x  .  x  x  .  .  x  x  x  .  .
-mash_manager              x  x  x  x  x  x  x  .  x  x  .  .  x  x  x  .  x
-partner_practitioner      .  .  .  .  .  .  x  x  .  .  .  .  .  x  .  .  .
-assessment_social_worker  .  x  .  x  .  .  .  .  .  x  .  x  x  x  .  .  .
-assessment_manager        .  x  .  x  .  .  .  .  .  x  x  x  x  x  x  .  .
-performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .
-auditor                   .  x  .  x  .  .  x  .  .  x  .  .  x  .  x  x  x
-partnership_lead          .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .
-administrator             .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .
-(none)                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+role                      CC CV SC EV EW SO RV RA TQ TV TR VR CH QV OV AL RC DR
+contact_officer           x  x  .  .  .  .  .  .  .  .  .  .  x  x  x  .  .  .
+contact_centre_manager    x  x  .  .  .  .  .  .  .  .  .  .  x  x  x  .  x  x
+mash_social_worker        x  x  x  x  x  .  x  .  x  x  .  .  x  x  x  .  .  .
+mash_manager              x  x  x  x  x  x  x  .  x  x  .  .  x  x  x  .  x  x
+partner_practitioner      .  .  .  .  .  .  x  x  .  .  .  .  .  x  .  .  .  .
+assessment_social_worker  .  x  .  x  .  .  .  .  .  x  .  x  x  x  .  .  .  .
+assessment_manager        .  x  .  x  .  .  .  .  .  x  x  x  x  x  x  .  .  .
+performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
+auditor                   .  x  .  x  .  .  x  .  .  x  .  .  x  .  x  x  x  .
+partnership_lead          .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
+administrator             .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .
+(none)                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
