@@ -3,8 +3,8 @@
 Nobody is at the screen when a referral is converted, so the link is made only when the
 evidence leaves no real doubt: the same checked NHS number or UPN, the best record scoring
 at least ``auto_link_at`` and at least ``auto_link_margin`` ahead of the next. Names,
-dates and addresses alone, however close, are left to a person. Otherwise a new record is made, and any
-likely match is proposed as a duplicate for a person to decide (``duplicates.py``).
+dates and addresses alone, however close, are left to a person. Otherwise a new record is
+made, and any likely match is proposed as a duplicate for a person to decide.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Everything here is pure and cached, so a batch run and a search compute each nam
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,10 +27,16 @@ def clean(value: str | None) -> str:
     Names in any script are transliterated (``Мария`` → ``mariya``), so they can be compared
     with a Latin spelling of the same name. Very long values are cut to ``MAX_NAME``.
     """
-    text = anyascii((value or "")[:MAX_NAME]).lower().replace("'", "")
+    letters = "".join(" " if _symbol(ch) else ch for ch in (value or "")[:MAX_NAME])
+    text = anyascii(letters).lower().replace("'", "")
     text = _NOT_LETTERS.sub(" ", text)
     text = _HYPHEN.sub("-", text).strip(" -")
     return " ".join(text.split())
+
+
+def _symbol(ch: str) -> bool:
+    """Emoji and other symbols are not letters: anyascii would spell them out (😀 → grinning)."""
+    return unicodedata.category(ch)[0] in "SC"
 
 
 def parts(name: str) -> tuple[str, ...]:

@@ -14,7 +14,12 @@ from datetime import date
 from anyascii import anyascii
 
 from frontdoor.matching.names import Name
-from frontdoor.people.identifiers import nhs_number_normalise, nhs_number_valid, postcode_normalise
+from frontdoor.people.identifiers import (
+    nhs_number_normalise,
+    nhs_number_valid,
+    postcode_normalise,
+    postcode_valid,
+)
 
 MAX_TEXT = 200
 _ADDRESS_NOISE = re.compile(r"[^a-z0-9 ]+")
@@ -54,6 +59,8 @@ class MatchRecord:
     expected_date_of_birth: date | None = None
     sex: str = ""
     postcodes: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()  # "PE1 1" of each valid UK postcode
+    districts: tuple[str, ...] = ()  # "PE1"
     addresses: tuple[str, ...] = ()
     nhs_number: str = ""
     nhs_checked: bool = False
@@ -82,6 +89,8 @@ class MatchRecord:
         nhs = nhs if nhs.isascii() and nhs.isdigit() else ""
         if date_of_birth is not None:
             birth_year, birth_month = date_of_birth.year, date_of_birth.month
+        codes = _unique(_postcode(p) for p in postcodes)
+        valid = [p for p in codes if postcode_valid(p)]
         return cls(
             id=id,
             given=given,
@@ -91,7 +100,9 @@ class MatchRecord:
             birth_month=birth_month if birth_year else None,
             expected_date_of_birth=None if date_of_birth else expected_date_of_birth,
             sex=sex if sex in ("M", "F") else "",
-            postcodes=_unique(_postcode(p) for p in postcodes),
+            postcodes=codes,
+            sectors=_unique(p[:-2] for p in valid),
+            districts=_unique(p.split(" ")[0] for p in valid),
             addresses=_unique(_address(a) for a in addresses),
             nhs_number=nhs,
             nhs_checked=bool(nhs) and nhs_number_valid(nhs),

@@ -15,6 +15,7 @@ The total is the sum over fields. The values below are documented in
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,9 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from frontdoor.matching.names import Name, nickname_of_each_other
 from frontdoor.matching.record import MatchRecord
-from frontdoor.people.identifiers import postcode_valid
+
+# House and flat numbers: "12", "12a", "3b" (a postcode's digits are not in the address text).
+_HOUSE_NUMBER = re.compile(r"\b\d+[a-z]?\b")
 
 # field -> level -> (m, u)
 PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
@@ -36,6 +39,10 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
         "sounds": (0.02, 0.008),
         "initial": (0.005, 0.05),
         "different": (0.015, 0.93),
+        # The same date of birth and last name with a different first name is what twins
+        # look like: among such pairs almost none are one child (m) and almost all are two
+        # (u), so the first name counts far more against than usual.
+        "different_twin": (0.0000005, 0.95),
     },
     "family_name": {
         "exact": (0.86, 0.004),
@@ -64,14 +71,19 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
         "district": (0.04, 0.03),
         "different": (0.08, 0.965),
     },
+    # When the postcodes already agree, the address only says whether it is the same house
+    # in that postcode; brothers and sisters share one, so it is weak evidence there.
     "address": {
         "same": (0.5, 0.005),
         "similar": (0.15, 0.02),
         "different": (0.35, 0.975),
+        "same_house": (0.9, 0.25),
+        "other_house": (0.1, 0.75),
     },
     "nhs_number": {
         "exact": (0.99, 0.000001),
-        "different": (0.01, 0.999999),
+        # Two checked NHS numbers that differ: one child is rarely given two.
+        "different": (0.001, 0.999999),
         "exact_unchecked": (0.9, 0.00001),
         "typo_unchecked": (0.08, 0.0001),
         "different_unchecked": (0.02, 0.9999),
@@ -126,10 +138,15 @@ class MatchScore:
         return text[:1].upper() + text[1:]
 
 
-def score(a: MatchRecord, b: MatchRecord) -> MatchScore:
-    """Compare two records field by field; the total weight is the evidence of a match."""
+def score(a: MatchRecord, b: MatchRecord, *, twins: bool = True) -> MatchScore:
+    """Compare two records field by field; the total weight is the evidence of a match.
+
+    ``twins``: count a different first name with the same date of birth and last name as
+    the mark of twins (``different_twin``). Always on for children; the batch commands can
+    turn it off for data without families (``--no-twins-rule``).
+    """
     fields: list[FieldScore] = []
-    fields.extend(_names(a, b))
+    fields.extend(_names(a, b, twins=twins))
     for compare in (_date_of_birth, _sex, _postcode, _address, _nhs, _upn):
         result = compare(a, b)
         if result is not None:
@@ -201,6 +218,8 @@ _GIVEN_REASONS = {
     "sounds": "first name sounds alike ({a} / {b})",
     "initial": "first name matches only by initial",
     "different": "different first name ({a} / {b})",
+    "different_twin": "different first name with the same date of birth and last name: "
+    "possibly twins ({a} / {b})",
 }
 _FAMILY_REASONS = {
     "exact": "same last name",
@@ -211,12 +230,21 @@ _FAMILY_REASONS = {
 }
 
 
-def _names(a: MatchRecord, b: MatchRecord) -> list[FieldScore]:
+def _names(a: MatchRecord, b: MatchRecord, *, twins: bool) -> list[FieldScore]:
     given = _best(a.given, b.given, _given_level, _GIVEN_ORDER)
     family = _best(a.family, b.family, _family_level, _FAMILY_ORDER)
     out: list[FieldScore] = []
     if given is not None:
         level, x, y, other = given
+        if (
+            twins
+            and level == "different"
+            and family is not None
+            and family[0] in ("exact", "part", "typo")
+            and a.date_of_birth is not None
+            and a.date_of_birth == b.date_of_birth
+        ):
+            level = "different_twin"
         reason = _GIVEN_REASONS[level].format(a=x.text.title(), b=y.text.title())
         out.append(_field("given_name", level, reason + (" (a previous name)" if other else "")))
     if family is not None:
@@ -277,12 +305,12 @@ def _date_of_birth(a: MatchRecord, b: MatchRecord) -> FieldScore | None:
         if gap <= 90:
             return _field(f, "expected_near", "born within three months of the expected date")
         return _field(f, "different", "expected date of birth far from the other date")
-    partial, full = (a, b) if a.date_of_birth is None else (b, a)
-    if partial.birth_year and full.birth_year and partial.date_of_birth is None:
-        if partial.birth_year != full.birth_year:
+    if a.birth_year and b.birth_year:
+        # At least one side is partial (a search): compare as far as both are known.
+        if a.birth_year != b.birth_year:
             return _field(f, "different", "born in a different year")
-        if partial.birth_month:
-            if partial.birth_month == full.birth_month:
+        if a.birth_month and b.birth_month:
+            if a.birth_month == b.birth_month:
                 return _field(f, "partial_year_month", "born in the month and year given")
             return _field(f, "different", "born in a different month")
         return _field(f, "partial_year", "born in the year given")
@@ -300,14 +328,6 @@ def _sex(a: MatchRecord, b: MatchRecord) -> FieldScore | None:
     return _field("sex", "different", "different sex recorded")
 
 
-def _sector(postcode: str) -> str:
-    return postcode[:-2] if postcode_valid(postcode) else ""
-
-
-def _district(postcode: str) -> str:
-    return postcode.split(" ")[0] if postcode_valid(postcode) else ""
-
-
 def _postcode(a: MatchRecord, b: MatchRecord) -> FieldScore | None:
     if not (a.postcodes and b.postcodes):
         return None
@@ -317,19 +337,31 @@ def _postcode(a: MatchRecord, b: MatchRecord) -> FieldScore | None:
     common = set(a.postcodes) & set(b.postcodes)
     if common:
         return _field(f, "previous", f"lived at the same postcode ({min(common)})")
-    sectors = {_sector(p) for p in a.postcodes} & {_sector(p) for p in b.postcodes} - {""}
+    sectors = set(a.sectors) & set(b.sectors)
     if sectors:
         return _field(f, "sector", f"same postcode sector ({min(sectors)})")
-    districts = {_district(p) for p in a.postcodes} & {_district(p) for p in b.postcodes} - {""}
+    districts = set(a.districts) & set(b.districts)
     if districts:
         return _field(f, "district", f"same postcode district ({min(districts)})")
     return _field(f, "different", "different postcode")
 
 
+def _same_house(x: str, y: str) -> int:
+    """Similarity of two addresses (0-100); 0 when both give house numbers that differ."""
+    nx, ny = _HOUSE_NUMBER.findall(x), _HOUSE_NUMBER.findall(y)
+    if nx and ny and not set(nx) & set(ny):
+        return 0
+    return int(token_set_ratio(x, y))
+
+
 def _address(a: MatchRecord, b: MatchRecord) -> FieldScore | None:
     if not (a.addresses and b.addresses):
         return None
-    best = max(token_set_ratio(x, y) for x in a.addresses for y in b.addresses)
+    best = max(_same_house(x, y) for x in a.addresses for y in b.addresses)
+    if set(a.postcodes) & set(b.postcodes):
+        if best >= 90:
+            return _field("address", "same_house", "same house in that postcode")
+        return _field("address", "other_house", "a different house in that postcode")
     if best >= 90:
         return _field("address", "same", "same address")
     if best >= 75:

@@ -36,6 +36,9 @@ LEVEL_LABELS = {
     "typo_unchecked": "one digit different (unchecked number)",
     "different_unchecked": "different (unchecked number)",
     "different": "different",
+    "different_twin": "different, with the same date of birth and last name (twins)",
+    "same_house": "the same house, in the same postcode",
+    "other_house": "a different house, in the same postcode",
 }
 
 
