@@ -12,13 +12,26 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record
+from frontdoor.accounts.models import User
+from frontdoor.audit.models import AccessAction, Event
+from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.intake.models import Channel, ContactChild
+from frontdoor.matching.merge import person_merge
+from frontdoor.matching.models import DuplicatePair, DuplicateStatus
 from frontdoor.matching.record import MatchRecord
-from frontdoor.matching.selectors import Candidate, candidates_for, record_for_details
+from frontdoor.matching.selectors import (
+    Candidate,
+    candidates_for,
+    people_for_matching,
+    record_for_details,
+    record_for_person,
+)
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
 
@@ -86,3 +99,92 @@ def match_step(request: HttpRequest, form: forms.Form, details: ChildDetails) ->
     if answered_these:
         form.add_error("existing_child", CHOOSE_ERROR)
     return MatchStep(signature, candidates=candidates)
+
+
+# --- Online and partner referrals: is this a child we already know? ----------------------
+
+TRIAGE_CHANNELS = (Channel.ONLINE_FORM, Channel.PARTNER_API)
+TRIAGE_CHECKED = "contact.child_match_checked"
+
+
+@dataclass
+class TriageRow:
+    """A child of an online or partner referral who may be a child already known."""
+
+    link: ContactChild
+    candidates: list[Candidate]
+    signature: str
+
+
+def triage_open(link: ContactChild) -> bool:
+    """The child's record was made by this referral alone and nobody has answered yet.
+
+    Only then may the person screening link it to a known child: the record has no history
+    of its own to lose, so linking it is a correction, not a merge of two histories.
+    """
+    contact = link.contact
+    child = link.child
+    if contact.channel not in TRIAGE_CHANNELS or child.merged_into_id is not None:
+        return False
+    if ContactChild.objects.filter(child=child).exclude(pk=link.pk).exists():
+        return False
+    return not Event.objects.filter(
+        action=TRIAGE_CHECKED, record_type="contact", record_id=contact.pk, child=child
+    ).exists()
+
+
+def not_same_ids(child: Person) -> set[int]:
+    pairs = DuplicatePair.objects.filter(
+        Q(first=child) | Q(second=child), status=DuplicateStatus.NOT_SAME
+    ).values_list("first_id", "second_id")
+    return {a if b == child.pk else b for a, b in pairs}
+
+
+def triage_rows(request: HttpRequest, links: list[ContactChild]) -> list[TriageRow]:
+    rows: list[TriageRow] = []
+    for link in links:
+        if not triage_open(link):
+            continue
+        record = record_for_person(people_for_matching([link.child_id])[0])
+        found = candidates_for(record, exclude=[link.child_id, *not_same_ids(link.child)])
+        if found:
+            log_candidates_shown(request, found)
+            rows.append(TriageRow(link, found, f"triage-{link.pk}"))
+    return rows
+
+
+def triage_answer(*, link: ContactChild, answer: str, by: User) -> Person:
+    """Link the referral's new record to the known child chosen, or record "none of these".
+
+    Returns the child the contact is now about.
+    """
+    at = timezone.now()
+    if not triage_open(link):
+        raise ValidationError({"existing_child": "This child has already been checked"})
+    if answer == "new":
+        with transaction.atomic():
+            event_append(
+                record=link.contact,
+                action=TRIAGE_CHECKED,
+                summary=f"{link.child.full_name} checked against known children: none of them",
+                at=at,
+                actor=by,
+                child=link.child,
+            )
+        return link.child
+    known = Person.objects.filter(
+        pk=int(answer) if answer.isdigit() and len(answer) < 12 else 0,
+        kind=PersonKind.CHILD,
+        merged_into__isnull=True,
+    ).first()
+    if known is None or known.pk == link.child_id:
+        raise ValidationError({"existing_child": CHOOSE_ERROR})
+    person_merge(
+        kept=known,
+        merged=link.child,
+        by=by,
+        reason=f"The child named in {link.contact.get_channel_display().lower()} referral "
+        f"{link.contact.reference} is {known.full_name}, already known (checked at screening)",
+        at=at,
+    )
+    return known
