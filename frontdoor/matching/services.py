@@ -1,13 +1,21 @@
-"""Writing matching data: a person's blocking keys."""
+"""Writing matching data: a person's blocking keys, and the thresholds."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.audit.services import event_append
 from frontdoor.matching.keys import record_keys
-from frontdoor.matching.models import MatchKey
+from frontdoor.matching.models import MatchKey, MatchSettings
 from frontdoor.matching.selectors import people_for_matching, record_for_person
 from frontdoor.people.models import Person
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 
 def match_keys_refresh(person: Person) -> None:
@@ -48,3 +56,38 @@ def _flush(ids: list[int], rows: list[MatchKey]) -> None:
     if ids:
         MatchKey.objects.filter(person_id__in=ids).delete()
     MatchKey.objects.bulk_create(rows, batch_size=5000)
+
+
+SETTINGS_FIELDS = (
+    "show_at",
+    "medium_at",
+    "high_at",
+    "duplicate_at",
+    "auto_link_at",
+    "auto_link_margin",
+    "max_candidates",
+)
+
+
+def match_settings_save(*, settings: MatchSettings, by: User | None) -> MatchSettings:
+    """Save the matching thresholds (there is one row), recording the change as an event."""
+    with transaction.atomic():
+        previous = MatchSettings.objects.select_for_update().order_by("pk").first()
+        before = {f: getattr(previous, f) for f in SETTINGS_FIELDS} if previous else {}
+        if previous is not None:
+            settings.pk = previous.pk
+        settings._state.adding = previous is None
+        settings.full_clean()
+        settings.save()
+        after = {f: getattr(settings, f) for f in SETTINGS_FIELDS}
+        event_append(
+            record=settings,
+            action="match_settings.changed",
+            summary="Matching thresholds changed: "
+            + ", ".join(f"{f} {after[f]:g}" for f in SETTINGS_FIELDS if before.get(f) != after[f]),
+            at=timezone.now(),
+            actor=by,
+            before=before,
+            after=after,
+        )
+    return settings
