@@ -213,12 +213,15 @@ def contact_screen(
     rationale: str,
     by: User,
     rating: str = "",
+    repeat_reason: str = "",
     at: datetime | None = None,
 ) -> ContactChild:
     """Record the screening decision for one child in a contact.
 
-    A MASH enquiry or an immediate strategy discussion makes the contact a referral.
+    A MASH enquiry or an immediate strategy discussion makes the contact a referral. When the
+    repeat rule proposes a rating, the event records it; deciding lower needs ``repeat_reason``.
     """
+    from frontdoor.intake.repeats import repeat_decision, screening_check, screening_rating
     from frontdoor.mash.services import enquiry_open
     from frontdoor.protection.services import transfer_request
 
@@ -243,6 +246,12 @@ def contact_screen(
             errors["outcome"] = "This child has no allocated worker: choose another decision"
         if outcome == ScreeningOutcome.MASH_ENQUIRY and not rating:
             errors["rating"] = "Select a BRAG rating for the MASH enquiry"
+        repeat = screening_check(link)
+        proposal, repeat_error = repeat_decision(
+            repeat, chosen=screening_rating(outcome, rating), reason=repeat_reason
+        )
+        if repeat_error:
+            errors["repeat_reason"] = repeat_error
         if errors:
             raise ValidationError(errors)
         link.outcome = outcome
@@ -260,7 +269,8 @@ def contact_screen(
             actor=by,
             child=link.child,
             before={"outcome": ""},
-            after={"outcome": outcome, "rating": rating},
+            after={"outcome": outcome, "rating": rating}
+            | ({"repeat_proposal": proposal} if proposal else {}),
             reason=rationale,
         )
         access_log_record(
@@ -281,7 +291,11 @@ def contact_screen(
                 at=at,
                 actor=by,
                 child=link.child,
-                after={"referral_date": referral.referral_date, "source": referral.source},
+                after={
+                    "referral_date": referral.referral_date,
+                    "source": referral.source,
+                    "re_referral": repeat.history.is_re_referral,
+                },
             )
             if outcome == ScreeningOutcome.MASH_ENQUIRY:
                 enquiry_open(referral=referral, rating=rating, by=by, reason=rationale, at=at)

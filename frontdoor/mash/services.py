@@ -89,9 +89,20 @@ def _locked_open_enquiry(enquiry: Enquiry) -> Enquiry:
 
 
 def enquiry_rate(
-    *, enquiry: Enquiry, rating: str, reason: str, by: User, at: datetime | None = None
+    *,
+    enquiry: Enquiry,
+    rating: str,
+    reason: str,
+    by: User,
+    repeat_reason: str = "",
+    at: datetime | None = None,
 ) -> Enquiry:
-    """Re-rate an enquiry. The clock keeps its start; the deadline moves to the new rating's."""
+    """Re-rate an enquiry. The clock keeps its start; the deadline moves to the new rating's.
+
+    Rating lower than the repeat rule proposes for the child needs ``repeat_reason``.
+    """
+    from frontdoor.intake.repeats import enquiry_check, repeat_decision
+
     at = at or timezone.now()
     errors: dict[str, str] = {}
     if rating not in Rating.values:
@@ -108,6 +119,11 @@ def enquiry_rate(
             )
         if at < locked.rated_at:
             raise ValidationError({"rating": "A rating cannot be earlier than the one it replaces"})
+        proposal, repeat_error = repeat_decision(
+            enquiry_check(locked), chosen=rating, reason=repeat_reason
+        )
+        if repeat_error:
+            raise ValidationError({"repeat_reason": repeat_error})
         rules = rules_for(locked.policy)
         previous = locked.rating
         before = {"rating": previous, "due_at": locked.due_at}
@@ -131,7 +147,8 @@ def enquiry_rate(
             actor=by,
             child=locked.child,
             before=before,
-            after={"rating": rating, "due_at": locked.due_at},
+            after={"rating": rating, "due_at": locked.due_at}
+            | ({"repeat_proposal": proposal} if proposal else {}),
             reason=reason,
         )
         _changed(enquiry=locked, by=by, at=at)

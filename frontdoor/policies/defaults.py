@@ -5,6 +5,11 @@ hours that continue out of hours (handed to the emergency duty team, never parke
 business), Amber 24 working hours, Green 72 working hours, Blue no MASH timescale.
 Sign-off, transfer and first-visit timescales have no national figure; these are local
 defaults chosen to match the rating's urgency.
+
+The ``repeat`` rule proposes a higher BRAG rating when a child keeps coming back (see
+docs/chronology-and-repeats.md): with 3 or more previous contacts in the 12 months before
+this one, or a previous referral in the 12 months before (the DfE re-referral definition), it
+proposes at least Amber. The screener or rater decides; going lower needs a reason.
 """
 
 from __future__ import annotations
@@ -19,6 +24,16 @@ DEFAULT_OFFICE_HOURS: dict[str, list[str]] = {
     "wed": ["08:00", "17:30"],
     "thu": ["08:00", "17:30"],
     "fri": ["08:00", "16:30"],
+}
+
+#: The repeat rule. ``contacts_at_least`` counts the child's *previous* contacts (this one not
+#: included) in the ``window_months`` before it; ``null`` switches that trigger off, as does
+#: ``re_referral_propose_rating: null`` for re-referrals, and ``"repeat": null`` for the rule.
+DEFAULT_REPEAT_RULE: dict[str, Any] = {
+    "window_months": 12,
+    "contacts_at_least": 3,
+    "propose_rating": "AMBER",
+    "re_referral_propose_rating": "AMBER",
 }
 
 DEFAULT_RULES: dict[str, Any] = {
@@ -53,7 +68,10 @@ DEFAULT_RULES: dict[str, Any] = {
         "GREEN": {"duration": 5, "unit": "working_days"},
         "BLUE": {"duration": 10, "unit": "working_days"},
     },
+    "repeat": DEFAULT_REPEAT_RULE,
 }
 
 RATED_CLOCKS = ("enquiry", "partner_request", "signoff", "transfer_acceptance", "first_visit")
 RATINGS = ("RED", "AMBER", "GREEN", "BLUE")
+#: BRAG ratings from least to most urgent (Blue: no MASH enquiry, signposting or NFA).
+RATING_URGENCY = ("BLUE", "GREEN", "AMBER", "RED")

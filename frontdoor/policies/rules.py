@@ -9,7 +9,89 @@ from functools import lru_cache
 from typing import Any
 
 from frontdoor.clocks import ClockReading, OfficeHours, Timescale, WorkingCalendar, evaluate
-from frontdoor.policies.defaults import RATED_CLOCKS, RATINGS
+from frontdoor.policies.defaults import (
+    DEFAULT_REPEAT_RULE,
+    RATED_CLOCKS,
+    RATING_URGENCY,
+    RATINGS,
+)
+
+
+def rating_at_least(chosen: str, proposed: str) -> bool:
+    """Is BRAG rating ``chosen`` at least as urgent as ``proposed``?"""
+    return RATING_URGENCY.index(chosen) >= RATING_URGENCY.index(proposed)
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    """When a child keeps coming back, propose a higher rating (the decision stays human).
+
+    ``contacts_at_least`` counts previous contacts (not the one being screened) in the
+    ``window_months`` before it; a re-referral (a previous referral in the 12 months before:
+    the DfE definition, not configurable) proposes ``re_referral_propose_rating``.
+    """
+
+    window_months: int
+    contacts_at_least: int | None
+    propose_rating: str | None
+    re_referral_propose_rating: str | None
+
+    def proposal(self, *, previous_contacts: int, re_referral: bool) -> tuple[str, tuple[str, ...]]:
+        """The rating proposed ("" for none) and the triggers that fired: "contacts",
+        "re_referral"."""
+        fired: list[tuple[str, str]] = []
+        if (
+            self.contacts_at_least is not None
+            and self.propose_rating
+            and previous_contacts >= self.contacts_at_least
+        ):
+            fired.append(("contacts", self.propose_rating))
+        if re_referral and self.re_referral_propose_rating:
+            fired.append(("re_referral", self.re_referral_propose_rating))
+        if not fired:
+            return "", ()
+        rating = max((r for _, r in fired), key=RATING_URGENCY.index)
+        return rating, tuple(trigger for trigger, _ in fired)
+
+
+REPEAT_KEYS = ("window_months", "contacts_at_least", "propose_rating", "re_referral_propose_rating")
+PROPOSABLE = ("RED", "AMBER", "GREEN")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_repeat(value: Any) -> RepeatRule | None:
+    """Validate the ``repeat`` rule; raises ValueError naming the bad part. ``None``: off."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError("repeat: give an object (or null to switch the rule off).")
+    unknown = set(value) - set(REPEAT_KEYS)
+    if unknown:
+        raise ValueError(f"repeat: unknown setting {', '.join(sorted(unknown))}.")
+    window = value.get("window_months", 12)
+    if not _whole(window) or not 1 <= window <= 60:
+        raise ValueError("repeat window_months: give a whole number of months from 1 to 60.")
+    at_least = value.get("contacts_at_least")
+    if at_least is not None and (not _whole(at_least) or at_least < 1):
+        raise ValueError("repeat contacts_at_least: give a whole number, 1 or more (or null).")
+    names = ", ".join(PROPOSABLE)
+    propose = value.get("propose_rating")
+    if at_least is not None and propose is None:
+        raise ValueError("repeat propose_rating: give the rating to propose.")
+    if propose is not None and propose not in PROPOSABLE:
+        raise ValueError(f"repeat propose_rating: give one of {names}.")
+    re_referral = value.get("re_referral_propose_rating")
+    if re_referral is not None and re_referral not in PROPOSABLE:
+        raise ValueError(f"repeat re_referral_propose_rating: give one of {names} (or null).")
+    return RepeatRule(
+        window_months=window,
+        contacts_at_least=at_least,
+        propose_rating=propose,
+        re_referral_propose_rating=re_referral,
+    )
 
 
 @dataclass(frozen=True)
@@ -20,6 +102,8 @@ class Rules:
     screening: Timescale | None
     rated: Mapping[str, Mapping[str, Timescale | None]]
     due_soon_fraction: float
+    #: None when the version switches the repeat rule off.
+    repeat: RepeatRule | None = None
 
     def timescale(self, clock: str, rating: str | None = None) -> Timescale | None:
         if clock == "screening":
@@ -76,11 +160,14 @@ def parse_rules(
                 rated[clock][rating] = Timescale.from_dict(by_rating.get(rating))
             except ValueError as exc:
                 raise ValueError(f"{clock} {rating}: {exc}") from exc
+    # A version published before the repeat rule existed has no "repeat": it gets the default.
+    repeat = parse_repeat(rules.get("repeat", DEFAULT_REPEAT_RULE))
     return Rules(
         calendar=WorkingCalendar(office_hours=hours),
         screening=screening,
         rated=rated,
         due_soon_fraction=due_soon_fraction,
+        repeat=repeat,
     )
 
 

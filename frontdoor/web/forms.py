@@ -150,11 +150,14 @@ class ScreeningForm(forms.Form):
     )
     rating = forms.ChoiceField(choices=[("", ""), *Rating.choices], required=False)
     rationale = _text("Enter the reason for the decision")
+    # Required by the service only when the decision is below the repeat rule's proposal.
+    repeat_reason = _optional_text(2000)
 
 
 class RatingForm(forms.Form):
     rating = forms.ChoiceField(choices=Rating.choices, error_messages=_required("Select a rating"))
     reason = _text("Enter why the rating is changing")
+    repeat_reason = _optional_text(2000)
 
 
 class LivedExperienceForm(forms.Form):

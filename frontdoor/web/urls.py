@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("children/", views.child_search, name="child-search"),
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
+    path("children/<int:pk>/chronology/", views.child_chronology, name="child-chronology"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
     path("enquiries/<int:pk>/rating/", views.enquiry_rate, name="enquiry-rate"),
     path("enquiries/<int:pk>/allocate/", views.enquiry_allocate, name="enquiry-allocate"),

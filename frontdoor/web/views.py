@@ -36,16 +36,28 @@ from frontdoor.intake.reconciliation import (
     submission_documents,
     submission_for_contact,
 )
+from frontdoor.intake.repeats import child_check, enquiry_check, screening_check
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
+from frontdoor.matching.views import child_panel
+from frontdoor.people.chronology import categories as chronology_categories
+from frontdoor.people.chronology import chronology_for, record_ids_for
+from frontdoor.people.forms import ChronologyFilterForm
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
 from frontdoor.protection import services as protection
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.web import forms
-from frontdoor.web.matching import MatchStep, candidates_shown, match_step
+from frontdoor.web.matching import (
+    CHOOSE_ERROR,
+    MatchStep,
+    candidates_shown,
+    match_step,
+    triage_answer,
+    triage_rows,
+)
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
@@ -205,8 +217,15 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Perm.CONTACT_VIEW)
+@GET_POST
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact; for an online or partner referral, also "is this a child we know?"."""
     contact = get_object_or_404(Contact.objects.select_related("recorded_by", "policy"), pk=pk)
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        done = _triage_answer(request, contact, errors)
+        if done is not None:
+            return done
     links = list(contact.children.select_related("child", "screened_by", "contact__policy"))
     now = timezone.now()
     rows = [(link, screening_clock(link, now)) for link in links]
@@ -221,12 +240,38 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "rows": rows,
+            "triage": triage_rows(request, links) if can(request.user, Perm.SCREEN) else [],
+            "triage_errors": errors,
             "events": timeline_for(records),
             "submission": submission,
             "submitted": _submitted_rows(submission.payload) if submission else None,
             "documents": submission_documents(submission) if submission else [],
         },
     )
+
+
+def _triage_answer(
+    request: HttpRequest, contact: Contact, errors: dict[int, str]
+) -> HttpResponse | None:
+    """Answer "is this a child we already know?" for one child of an online referral."""
+    if not can(request.user, Perm.SCREEN):
+        raise PermissionDenied
+    link_pk = request.POST.get("link", "")
+    link = get_object_or_404(
+        ContactChild.objects.select_related("contact", "child"),
+        pk=int(link_pk) if link_pk.isdigit() and len(link_pk) < 12 else 0,
+        contact=contact,
+    )
+    answer = request.POST.get("existing_child", "").strip()
+    if not answer:
+        errors[link.pk] = CHOOSE_ERROR
+        return None
+    try:
+        triage_answer(link=link, answer=answer, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        errors[link.pk] = " ".join(error.messages)
+        return None
+    return redirect("contact-detail", contact.pk)
 
 
 def _submitted_rows(payload: dict[str, Any]) -> dict[str, Any]:
@@ -378,6 +423,7 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
                 outcome=data["outcome"],
                 rating=data["rating"],
                 rationale=data["rationale"],
+                repeat_reason=data["repeat_reason"],
                 by=request.user,  # type: ignore[arg-type]
             ),
         )
@@ -396,6 +442,7 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
             "contact": link.contact,
             "clock": screening_clock(link, timezone.now()),
             "outcomes": ScreeningOutcome,
+            "repeat": screening_check(link),
         },
     )
 
@@ -441,6 +488,39 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "addresses": child.addresses.all(),
             "events": timeline_for_child(child.pk),
+            "repeat": child_check(child),
+            "duplicates": child_panel(request, child),
+        },
+    )
+
+
+@requires(Perm.CHILD_VIEW)
+@require_http_methods(["GET"])
+def child_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that happened to the child (and records merged into it), filterable."""
+    child = get_object_or_404(Person.objects.select_related("merged_into"), pk=pk)
+    form = ChronologyFilterForm(request.GET or None)
+    chosen = form.chosen()
+    entries = chronology_for(
+        child,
+        categories=chosen.categories,
+        since=chosen.since,
+        until=chosen.until,
+        viewer=request.user,
+    )
+    if chosen.newest_first:
+        entries.reverse()
+    _log_view(request, Person.objects.filter(pk__in=record_ids_for(child)), child)
+    return render(
+        request,
+        "people/chronology.html",
+        {
+            "child": child,
+            "form": form,
+            "chosen": chosen,
+            "entries": entries,
+            "categories": chronology_categories(),
+            "printed_at": timezone.now(),
         },
     )
 
@@ -474,6 +554,7 @@ def _enquiry_context(request: HttpRequest, enquiry: Enquiry) -> dict[str, Any]:
     return {
         "enquiry": enquiry,
         "contact": enquiry.referral.contact_child.contact,
+        "repeat": enquiry_check(enquiry),
         "clock": enquiry_clock(enquiry, now),
         "ratings": enquiry.ratings.select_related("by"),
         "requests": requests,
@@ -543,6 +624,7 @@ def enquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
             enquiry=e,
             rating=d["rating"],
             reason=d["reason"],
+            repeat_reason=d["repeat_reason"],
             by=request.user,  # type: ignore[arg-type]
         ),
         initial=lambda e: {"rating": e.rating},

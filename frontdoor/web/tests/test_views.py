@@ -55,7 +55,15 @@ def world(request: pytest.FixtureRequest) -> dict[str, Any]:
     transfer = transferred(decision=signed_off(decision=decision))
     link = transfer.referral.contact_child
     users = {name: request.getfixturevalue(name) for name in ALL}
+    from frontdoor.matching.merge import person_merge
+    from frontdoor.testing.factories import PersonFactory
+
+    twin: Any = PersonFactory(first_name="Samuel", last_name="Example")
+    spare: Any = PersonFactory()
+    merge = person_merge(kept=twin, merged=spare, by=users["mash_manager"], reason="Same child")
     return {
+        "twin": twin,
+        "merge": merge,
         "transfer": transfer,
         "enquiry": enquiry,
         "link": link,
@@ -77,12 +85,16 @@ def pages(w: dict[str, Any]) -> dict[str, str]:
         "add_child": reverse("contact-add-child", args=[c.pk]),
         "children": reverse("child-search"),
         "child": reverse("child-detail", args=[w["child"].pk]),
+        "chronology": reverse("child-chronology", args=[w["child"].pk]),
         "enquiry": reverse("enquiry-detail", args=[e.pk]),
         "request": reverse("request-detail", args=[w["request"].pk]),
         "transfer": reverse("transfer-detail", args=[t.pk]),
         "accept": reverse("transfer-accept", args=[t.pk]),
         "allocate": reverse("enquiry-allocate", args=[e.pk]),
         "reconciliation": reverse("reconciliation"),
+        "duplicates": reverse("duplicate-queue"),
+        "compare": reverse("duplicate-compare", args=[w["child"].pk, w["twin"].pk]),
+        "undo": reverse("merge-undo", args=[w["merge"].pk]),
     }
 
 
@@ -158,6 +170,15 @@ EXPECTED: dict[str, dict[str, int]] = {
         "assessment_manager": 200,
         "auditor": 200,
     },
+    "chronology": {
+        "contact_officer": 200,
+        "contact_manager": 200,
+        "mash_worker": 200,
+        "mash_manager": 200,
+        "assessment_worker": 200,
+        "assessment_manager": 200,
+        "auditor": 200,
+    },
     "enquiry": {
         "mash_worker": 200,
         "mash_manager": 200,
@@ -182,6 +203,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accept": {"assessment_manager": 200},
     "allocate": {"mash_worker": 200, "mash_manager": 200},
     "reconciliation": {"contact_manager": 200, "mash_manager": 200, "auditor": 200},
+    "duplicates": {"contact_manager": 200, "mash_manager": 200},
+    "compare": {"contact_manager": 200, "mash_manager": 200},
+    "undo": {"contact_manager": 200, "mash_manager": 200},
 }
 
 
@@ -241,7 +265,7 @@ def test_a_wrong_password_shows_the_error_summary(contact_officer: Any) -> None:
 def test_viewing_a_childs_records_writes_the_access_log(world: dict[str, Any]) -> None:
     auditor = world["users"]["auditor"]
     client = client_for(auditor)
-    for name in ("contact", "child", "enquiry", "request", "transfer"):
+    for name in ("contact", "child", "chronology", "enquiry", "request", "transfer"):
         before = AccessLogEntry.objects.filter(user=auditor, action="view").count()
         assert client.get(pages(world)[name]).status_code == 200
         entries = AccessLogEntry.objects.filter(user=auditor, action="view")
