@@ -8,11 +8,17 @@ duplicate queue, the comparison page, merging and unmerging all have something t
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from random import Random
 
+from django.core.exceptions import ValidationError
 from nicknames import NickNamer
 
+from frontdoor.accounts.models import User
+from frontdoor.matching.duplicates import duplicates_find
+from frontdoor.matching.merge import person_merge, person_unmerge
+from frontdoor.matching.models import DuplicatePair, DuplicateStatus
 from frontdoor.people.models import Person
 from frontdoor.people.services import ChildDetails
 
@@ -78,3 +84,55 @@ def duplicate_details(person: Person, *, postcode: str, address: str, rng: Rando
         postcode=postcode if rng.random() < 0.8 else "",
         address_line_1=address,
     )
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    proposed: int
+    merged: int
+    undone: int
+
+
+def demo_duplicates_review(*, now: datetime, reviewer: User) -> ReviewSummary:
+    """Propose the likely duplicates, then decide a few as a manager would.
+
+    The two most certain proposals are merged; the third is merged and then undone (the
+    school confirmed they are two children), which also marks it "not the same person". The
+    rest stay in the queue for the demo's reviewers.
+    """
+    found_at = now - timedelta(hours=8)
+    proposed = 0
+    for _round in range(2):  # the second round re-checks the first round's range
+        proposed += duplicates_find(now=found_at, limit=1_000_000)
+    candidates = (
+        DuplicatePair.objects.filter(status=DuplicateStatus.OPEN)
+        .select_related("first", "second")
+        .order_by("-weight", "id")
+    )
+    merged = undone = 0
+    for pair in candidates[:20]:
+        if merged == 3:
+            break
+        at = now - timedelta(hours=6 - merged)
+        try:
+            merge = person_merge(
+                kept=pair.first,
+                merged=pair.second,
+                by=reviewer,
+                reason="Same child: the same family and address, recorded again under a "
+                "different spelling. Checked against the contact history.",
+                pair=pair,
+                at=at,
+            )
+        except ValidationError:  # refused (say, named together on one contact): leave it
+            continue
+        merged += 1
+        if merged == 3:
+            person_unmerge(
+                merge=merge,
+                by=reviewer,
+                reason="The school confirmed these are two different children.",
+                at=at + timedelta(minutes=40),
+            )
+            undone += 1
+    return ReviewSummary(proposed=proposed, merged=merged, undone=undone)

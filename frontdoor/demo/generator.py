@@ -49,7 +49,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.clocks import ClockState, WorkingCalendar, evaluate
 from frontdoor.demo import texts
-from frontdoor.demo.duplicates import P_DUPLICATE, duplicate_details
+from frontdoor.demo.duplicates import P_DUPLICATE, demo_duplicates_review, duplicate_details
 from frontdoor.demo.intake import (
     DemoIntake,
     demo_drafts_ensure,
@@ -269,6 +269,8 @@ class GenerationSummary:
     drafts: int = 0
     alerts: int = 0
     duplicates_seeded: int = 0
+    duplicates_proposed: int = 0
+    duplicates_merged: int = 0
     sources: dict[str, int] = field(default_factory=dict)
     screening_outcomes: dict[str, int] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -321,7 +323,9 @@ class GenerationSummary:
             f"  online and partner API referrals {self.submissions} (with documents "
             f"{self.documents}), drafts in progress {self.drafts}, reconciliation alerts "
             f"{self.alerts}, emails {self.emails}",
-            f"  duplicate child records seeded {self.duplicates_seeded}",
+            f"  duplicate child records seeded {self.duplicates_seeded}, proposed as likely "
+            f"duplicates {self.duplicates_proposed}, merged {self.duplicates_merged} "
+            "(and one merge undone)",
             f"  sources: {pct(self.sources)}",
             f"  screening: {pct(self.screening_outcomes)}",
             f"  ratings: {pct(self.ratings)}",
@@ -738,6 +742,9 @@ class _Generator:
         self.summary.emails = self.intake.deliver_history()
         self.summary.drafts = demo_drafts_ensure(now=self.now)
         self.summary.alerts = len(reconciliation_alerts_raise(now=self.now))
+        review = demo_duplicates_review(now=self.now, reviewer=self.mash_managers[0])
+        self.summary.duplicates_proposed = review.proposed
+        self.summary.duplicates_merged = review.merged - review.undone
         self._finish()
         self.summary.seconds = time_module.perf_counter() - started
         return self.summary
@@ -1035,7 +1042,12 @@ class _Generator:
         children: list[ChildDetails | Person]
         if repeat:
             children = list(family.persons)
-            born = [i for i, p in enumerate(children) if p.date_of_birth is not None]
+            # Not a child with an open case: their contact goes to the allocated worker.
+            born = [
+                i
+                for i, p in enumerate(children)
+                if p.date_of_birth is not None and not family.children[i].allocated
+            ]
             if born and self.duplicate_rng.random() < P_DUPLICATE:
                 # Recorded again as if new, under a slightly different name or date.
                 i = born[0]
