@@ -88,3 +88,25 @@ def record_keys(record: MatchRecord, *, query: bool = False) -> set[str]:
             for postcode in record.postcodes:
                 keys.add(f"ep:{m}:{postcode.replace(' ', '')}")
     return {k[:MAX_KEY] for k in keys}
+
+
+def name_keys(record: MatchRecord) -> set[str]:
+    """A name alone: the sound of each last name, and of each first name as written.
+
+    These blocks are large (every Smith), so the database files every child under them but a
+    search uses them only when it has nothing else (a search by surname only); the batch
+    commands do not use them at all.
+    """
+    keys = {f"f:{f}" for f in _family_sounds(record.family)}
+    keys |= {f"g:{sound(n.parts[0])}" for n in record.given if sound(n.parts[0])}
+    return {k[:MAX_KEY] for k in keys}
+
+
+def stored_keys(record: MatchRecord) -> set[str]:
+    """Every key the database files a child under."""
+    return record_keys(record) | name_keys(record)
+
+
+def search_keys(record: MatchRecord) -> set[str]:
+    """The keys a search looks in: the combined keys, or failing those the names alone."""
+    return record_keys(record, query=True) or name_keys(record)

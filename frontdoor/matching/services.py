@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
-from frontdoor.matching.keys import record_keys
+from frontdoor.matching.keys import stored_keys
 from frontdoor.matching.models import MatchKey, MatchSettings
 from frontdoor.matching.selectors import people_for_matching, record_for_person
 from frontdoor.people.models import Person
@@ -29,7 +29,7 @@ def match_keys_refresh(person: Person) -> None:
     fresh = people_for_matching([person.pk])
     if not fresh:
         return
-    keys = record_keys(record_for_person(fresh[0]))
+    keys = stored_keys(record_for_person(fresh[0]))
     MatchKey.objects.bulk_create([MatchKey(person=person, key=k) for k in sorted(keys)])
 
 
@@ -42,7 +42,7 @@ def match_keys_rebuild(people: Iterable[Person], *, batch: int = 2000) -> int:
         ids.append(person.pk)
         if person.merged_into_id is None:
             rows.extend(
-                MatchKey(person=person, key=k) for k in record_keys(record_for_person(person))
+                MatchKey(person=person, key=k) for k in stored_keys(record_for_person(person))
             )
         count += 1
         if len(ids) >= batch:

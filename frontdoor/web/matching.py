@@ -68,11 +68,13 @@ def log_candidates_shown(request: HttpRequest, candidates: list[Candidate]) -> N
         )
 
 
-def candidates_shown(request: HttpRequest, record: MatchRecord) -> list[Candidate]:
+def candidates_shown(
+    request: HttpRequest, record: MatchRecord, *, minimum: float | None = None
+) -> list[Candidate]:
     """Possible matches for ``record``, logged as read by the user they are shown to."""
     if record.is_empty:
         return []
-    found = candidates_for(record)
+    found = candidates_for(record, minimum=minimum)
     log_candidates_shown(request, found)
     return found
 

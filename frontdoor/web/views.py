@@ -450,6 +450,9 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 # --- Children ---------------------------------------------------------------------------
 
 
+SEARCH_MINIMUM = 0.0
+
+
 @requires(Perm.CHILD_VIEW)
 def child_search(request: HttpRequest) -> HttpResponse:
     """Find a child from whatever is known, misspelt or partial; best matches first."""
@@ -467,7 +470,8 @@ def child_search(request: HttpRequest) -> HttpResponse:
             postcodes=[data["postcode"]],
             nhs_number=data["nhs_number"],
         )
-        results = candidates_shown(request, record)
+        # Someone searching on purpose sees anything with more evidence for than against.
+        results = candidates_shown(request, record, minimum=SEARCH_MINIMUM)
     return render(request, "people/child_search.html", {"form": form, "results": results})
 
 

@@ -12,7 +12,7 @@ from frontdoor.work.housekeeping import tick
 class Command(BaseCommand):
     help = (
         "Make waiting submissions contacts, re-send undelivered email, raise reconciliation "
-        "alerts and purge expired drafts."
+        "alerts, purge expired drafts and propose likely duplicate children."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -20,5 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Contacts made: {report.contacts_made}; emails re-queued: "
             f"{report.emails_requeued}; alerts raised: "
-            f"{report.alerts_raised}; expired drafts purged: {report.drafts_purged}"
+            f"{report.alerts_raised}; expired drafts purged: {report.drafts_purged}; "
+            f"likely duplicates proposed: {report.duplicates_proposed}"
         )
