@@ -43,6 +43,7 @@ def chromium_page(*, javascript: bool = True) -> Iterator[Any]:
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core on the current page; returns violations (empty when accessible)."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))  # works with page scripts off: it is injected
     violations: list[dict[str, Any]] = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"

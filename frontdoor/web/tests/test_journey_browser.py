@@ -105,15 +105,19 @@ class Journey:
         self.go("/sign-in/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
         self.scan()
 
     def submit(self, name: str) -> None:
-        self.page.get_by_role("button", name=name).click()
+        # Wait for the page the form leads to, or axe may scan the one being replaced.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name).click()
         self.scan()
 
     def follow(self, name: str) -> None:
-        self.page.get_by_role("link", name=name).first.click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name=name).first.click()
         self.scan()
 
 
