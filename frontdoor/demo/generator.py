@@ -1040,6 +1040,7 @@ class _Generator:
     ) -> Contact:
         """A contact a contact centre officer records (phone, email, police notification)."""
         children: list[ChildDetails | Person]
+        duplicate: int | None = None
         if repeat:
             children = list(family.persons)
             # Not a child with an open case: their contact goes to the allocated worker.
@@ -1050,7 +1051,7 @@ class _Generator:
             ]
             if born and self.duplicate_rng.random() < P_DUPLICATE:
                 # Recorded again as if new, under a slightly different name or date.
-                i = born[0]
+                i = duplicate = born[0]
                 children[i] = duplicate_details(
                     family.persons[i],
                     postcode=family.postcode,
@@ -1071,7 +1072,7 @@ class _Generator:
                 )
                 for c in family.children
             ]
-        return contact_record(
+        contact = contact_record(
             received_at=received_at,
             channel=channel,
             source=source,
@@ -1083,6 +1084,12 @@ class _Generator:
             **consent,
             **referrer,
         )
+        if duplicate is not None:
+            # The family is known through the new record from now on (until someone merges
+            # the two), so its journey, an allocated worker say, and its next contacts agree.
+            links = ContactChild.objects.filter(contact=contact).order_by("id")
+            family.persons[duplicate] = links[duplicate].child
+        return contact
 
     def _received(
         self,
