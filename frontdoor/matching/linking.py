@@ -11,16 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from frontdoor.audit.models import Event
 from frontdoor.audit.services import event_append
+from frontdoor.intake.models import Channel, ContactChild
+from frontdoor.matching.merge import person_merge
 from frontdoor.matching.selectors import (
     Candidate,
     candidates_for,
     match_settings,
     record_for_details,
 )
-from frontdoor.people.models import Person
+from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
 
 IDENTIFIERS = ("nhs_number", "upn")
 
@@ -69,3 +80,68 @@ def child_resolve(
         },
     )
     return match.person
+
+
+# --- Online and partner referrals: the person screening says whether the child is known --
+
+TRIAGE_CHANNELS = (Channel.ONLINE_FORM, Channel.PARTNER_API)
+TRIAGE_CHECKED = "contact.child_match_checked"
+
+
+def triage_open(link: ContactChild) -> bool:
+    """The child's record was made by this referral alone and nobody has answered yet.
+
+    Only then may the person screening link it to a known child: the record has no history
+    of its own to lose, so linking it is a correction, not a merge of two histories.
+    """
+    contact = link.contact
+    child = link.child
+    if contact.channel not in TRIAGE_CHANNELS or child.merged_into_id is not None:
+        return False
+    if ContactChild.objects.filter(child=child).exclude(pk=link.pk).exists():
+        return False
+    return not Event.objects.filter(
+        action=TRIAGE_CHECKED, record_type="contact", record_id=contact.pk, child=child
+    ).exists()
+
+
+TRIAGE_CHOOSE_ERROR = (
+    "Select the child this contact is about, or that it is a child not known before"
+)
+
+
+def triage_answer(*, link: ContactChild, answer: str, by: User) -> Person:
+    """Link the referral's new record to the known child chosen, or record "none of these".
+
+    Returns the child the contact is now about.
+    """
+    at = timezone.now()
+    if not triage_open(link):
+        raise ValidationError({"existing_child": "This child has already been checked"})
+    if answer == "new":
+        with transaction.atomic():
+            event_append(
+                record=link.contact,
+                action=TRIAGE_CHECKED,
+                summary=f"{link.child.full_name} checked against known children: none of them",
+                at=at,
+                actor=by,
+                child=link.child,
+            )
+        return link.child
+    known = Person.objects.filter(
+        pk=int(answer) if answer.isdigit() and len(answer) < 12 else 0,
+        kind=PersonKind.CHILD,
+        merged_into__isnull=True,
+    ).first()
+    if known is None or known.pk == link.child_id:
+        raise ValidationError({"existing_child": TRIAGE_CHOOSE_ERROR})
+    person_merge(
+        kept=known,
+        merged=link.child,
+        by=by,
+        reason=f"The child named in {link.contact.get_channel_display().lower()} referral "
+        f"{link.contact.reference} is {known.full_name}, already known (checked at screening)",
+        at=at,
+    )
+    return known

@@ -12,17 +12,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from frontdoor.accounts.models import User
-from frontdoor.audit.models import AccessAction, Event
-from frontdoor.audit.services import access_log_record, event_append
-from frontdoor.intake.models import Channel, ContactChild
-from frontdoor.matching.merge import person_merge
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record
+from frontdoor.intake.models import ContactChild
+from frontdoor.matching.linking import TRIAGE_CHOOSE_ERROR, triage_open
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import (
@@ -35,7 +32,7 @@ from frontdoor.matching.selectors import (
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
 
-CHOOSE_ERROR = "Select the child this contact is about, or that it is a child not known before"
+CHOOSE_ERROR = TRIAGE_CHOOSE_ERROR
 
 
 @dataclass
@@ -105,9 +102,6 @@ def match_step(request: HttpRequest, form: forms.Form, details: ChildDetails) ->
 
 # --- Online and partner referrals: is this a child we already know? ----------------------
 
-TRIAGE_CHANNELS = (Channel.ONLINE_FORM, Channel.PARTNER_API)
-TRIAGE_CHECKED = "contact.child_match_checked"
-
 
 @dataclass
 class TriageRow:
@@ -116,23 +110,6 @@ class TriageRow:
     link: ContactChild
     candidates: list[Candidate]
     signature: str
-
-
-def triage_open(link: ContactChild) -> bool:
-    """The child's record was made by this referral alone and nobody has answered yet.
-
-    Only then may the person screening link it to a known child: the record has no history
-    of its own to lose, so linking it is a correction, not a merge of two histories.
-    """
-    contact = link.contact
-    child = link.child
-    if contact.channel not in TRIAGE_CHANNELS or child.merged_into_id is not None:
-        return False
-    if ContactChild.objects.filter(child=child).exclude(pk=link.pk).exists():
-        return False
-    return not Event.objects.filter(
-        action=TRIAGE_CHECKED, record_type="contact", record_id=contact.pk, child=child
-    ).exists()
 
 
 def not_same_ids(child: Person) -> set[int]:
@@ -153,40 +130,3 @@ def triage_rows(request: HttpRequest, links: list[ContactChild]) -> list[TriageR
             log_candidates_shown(request, found)
             rows.append(TriageRow(link, found, f"triage-{link.pk}"))
     return rows
-
-
-def triage_answer(*, link: ContactChild, answer: str, by: User) -> Person:
-    """Link the referral's new record to the known child chosen, or record "none of these".
-
-    Returns the child the contact is now about.
-    """
-    at = timezone.now()
-    if not triage_open(link):
-        raise ValidationError({"existing_child": "This child has already been checked"})
-    if answer == "new":
-        with transaction.atomic():
-            event_append(
-                record=link.contact,
-                action=TRIAGE_CHECKED,
-                summary=f"{link.child.full_name} checked against known children: none of them",
-                at=at,
-                actor=by,
-                child=link.child,
-            )
-        return link.child
-    known = Person.objects.filter(
-        pk=int(answer) if answer.isdigit() and len(answer) < 12 else 0,
-        kind=PersonKind.CHILD,
-        merged_into__isnull=True,
-    ).first()
-    if known is None or known.pk == link.child_id:
-        raise ValidationError({"existing_child": CHOOSE_ERROR})
-    person_merge(
-        kept=known,
-        merged=link.child,
-        by=by,
-        reason=f"The child named in {link.contact.get_channel_display().lower()} referral "
-        f"{link.contact.reference} is {known.full_name}, already known (checked at screening)",
-        at=at,
-    )
-    return known

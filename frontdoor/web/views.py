@@ -39,6 +39,7 @@ from frontdoor.intake.reconciliation import (
 from frontdoor.intake.repeats import child_check, enquiry_check, screening_check
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
+from frontdoor.matching.linking import triage_answer
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
 from frontdoor.matching.views import child_panel
@@ -55,7 +56,6 @@ from frontdoor.web.matching import (
     MatchStep,
     candidates_shown,
     match_step,
-    triage_answer,
     triage_rows,
 )
 from frontdoor.work.clocks import (
