@@ -4,7 +4,7 @@ For each size and database engine (a throwaway SQLite file under ``var/benchmark
 throwaway PostgreSQL database ``frontdoor_bench_matching_<pid>_<size>``, both migrated, then
 dropped unless ``--keep``) the script bulk-loads N synthetic child ``Person`` rows with their
 addresses and aliases, and the ``MatchKey`` rows the app would write for them (computed by
-``record_keys(record_for_person(person))`` on the in-memory objects; a sample is re-read from
+``stored_keys(record_for_person(person))`` on the in-memory objects; a sample is re-read from
 the database afterwards and checked to have exactly those keys). The synthetic children are
 deterministic (``--seed``): weighted common first names and surnames with a long tail,
 hyphenated surnames, nicknames and previous names as aliases, unborn children with expected
@@ -18,18 +18,26 @@ Queries: ``--queries`` existing children (500 by default, seeded), each changed 
 re-contact (a typo in the surname, a nickname, day and month swapped, one digit of the date
 wrong, names swapped, a new postcode, fields left blank; a third of them two changes at
 once; some unborn children re-referred or since born), and ``--absent`` children who are not
-on record (100). After ``--warmup`` searches, each query's ``candidates_for(record)`` (the
-app's search: key lookup, fetch of up to 300 people with aliases and addresses, scoring) is
-timed end to end. Printed: p50/p95/p99/max, recall@1 (the true record is the top candidate)
-and recall@10 (it is among the candidates shown), by kind of change; a baseline measured in
-the same run (one ``Person`` by primary key with its addresses: the cheapest possible
-"search") and the ratio p95 / baseline p95; the time by step (key lookup SQL, fetching people,
-building match records, scoring); on PostgreSQL the EXPLAIN ANALYZE of a slow key lookup; and
-labelled alternative rows (changes to ``selectors.py`` measured here, not made there).
+on record (100). After ``--warmup`` searches, ``gc.collect(); gc.freeze()`` (as the web
+process does after start-up, ``frontdoor/wsgi.py``), then each query's
+``candidates_for(record)`` (the app's search as it is: the key lookup, the records of up to
+``MAX_SCORED`` people read as plain rows by ``records_for_ids``, scoring, ``Person`` objects
+for the few shown) is timed end to end. Printed: p50/p95/p99/max, recall@1 (the true record
+is the top candidate) and recall@10 (it is among the candidates shown), by kind of change; a
+baseline measured in the same conditions (one ``Person`` by primary key with its addresses:
+the cheapest possible "search") and the ratio p95 / baseline p95; the CPU time per search and
+how much of it was Python's garbage collector; searches by a name alone (``--names``: a
+surname, or a first name, and nothing else; these look in the large name-only blocks); the
+time by step (a second pass running ``candidates_for``'s steps one by one: key lookup SQL,
+``records_for_ids``, scoring, people for those shown), with one labelled alternative (scoring
+the best 100, measured here, not made in ``selectors.py``); the same search without
+``gc.freeze()`` (a third pass, after ``gc.unfreeze()``); on PostgreSQL the EXPLAIN ANALYZE of
+a large key lookup as ``candidate_ids`` sends it. The machine is shared: each pass prints how
+many cores other programs used meanwhile.
 Goal: p95 at most 50 ms with 1,000,000 children on PostgreSQL.
 
     .venv/bin/python -m benchmarks.matching_search [--sizes 100000,1000000]
-        [--engines postgres,sqlite] [--queries 500] [--absent 100] [--keep]
+        [--engines postgres,sqlite] [--queries 500] [--absent 100] [--names 100] [--keep]
     .venv/bin/python -m benchmarks.matching_search --sizes 10000      # a quick run
 """
 
@@ -518,7 +526,7 @@ def check_columns() -> None:
 
 def rows_for(children: Sequence[Child], counters: Counters) -> Rows:
     """The rows of a batch of children, with the keys ``record_for_person`` gives each."""
-    from frontdoor.matching.keys import record_keys
+    from frontdoor.matching.keys import stored_keys
     from frontdoor.matching.selectors import record_for_person
     from frontdoor.people.models import Address, Alias, Person
 
@@ -589,10 +597,11 @@ def rows_for(children: Sequence[Child], counters: Counters) -> Rows:
                 Alias(id=counters.aliases, person_id=c.id, first_name=first, last_name=last)
             )
         # As if prefetched: ``record_for_person`` reads ``person.aliases.all()`` and
-        # ``person.addresses.all()`` (current address first, as the prefetch orders them).
+        # ``person.addresses.all()`` (current address first, as ``ADDRESS_ORDER`` in
+        # selectors.py orders them: the one not moved out of, then by moved-out date).
         cache = {"aliases": aliases, "addresses": addresses}
         person._prefetched_objects_cache = cache  # type: ignore[attr-defined]
-        for key in sorted(record_keys(record_for_person(person))):
+        for key in sorted(stored_keys(record_for_person(person))):
             counters.keys += 1
             rows.keys.append((counters.keys, c.id, key))
         counters.people += 1
@@ -976,6 +985,24 @@ def make_queries(count: int, absent: int, size: int, seed: int) -> list[Query]:
     return queries
 
 
+def name_only_queries(count: int, size: int, seed: int) -> list[Query]:
+    """Searches by one name and nothing else (as the API allows): a child's surname, or one
+    in four a first name. With no combined key, the search looks in the name-only blocks."""
+    from frontdoor.matching.selectors import people_for_matching
+
+    rng = random.Random(seed + 5)
+    ids = rng.sample(range(1, size + 1), min(size, count * 2))
+    out: list[Query] = []
+    for p in people_for_matching(ids):
+        if len(out) >= count:
+            break
+        if len(out) % 4 == 3 and p.first_name:
+            out.append(Query("first name only", ("first name only",), p.pk, first=p.first_name))
+        elif p.last_name:
+            out.append(Query("surname only", ("surname only",), p.pk, last=p.last_name))
+    return out
+
+
 # --------------------------------------------------------------------------- measuring
 
 
@@ -1069,11 +1096,7 @@ class GcWatch:
         gc.callbacks.remove(self)
 
 
-def search_all(
-    records: Sequence[Any], search: Callable[[Any], list[Any]], warmup: Sequence[Any]
-) -> list[Outcome]:
-    for record in warmup:
-        search(record)
+def search_all(records: Sequence[Any], search: Callable[[Any], list[Any]]) -> list[Outcome]:
     out = []
     with GcWatch() as watch:
         for record in records:
@@ -1100,161 +1123,65 @@ def baseline(ids: Sequence[int]) -> list[float]:
     return out
 
 
-def key_lookup_count_star(record: Any, limit: int = 300) -> list[int]:
-    """``candidate_ids`` with COUNT(*) for COUNT(id): answerable from the (key, person) index."""
-    from django.db import connection
-
-    from frontdoor.matching.keys import record_keys
-
-    keys = sorted(record_keys(record, query=True))
-    if not keys:
-        return []
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT person_id FROM matching_matchkey WHERE key IN "
-            f"({', '.join(['%s'] * len(keys))}) GROUP BY person_id "
-            "ORDER BY COUNT(*) DESC, person_id DESC LIMIT %s",
-            [*keys, limit],
-        )
-        return [row[0] for row in cur.fetchall()]
-
-
 @dataclass(frozen=True)
 class Variant:
-    """A way of answering the search: ``Variant()`` is ``candidates_for`` as written."""
+    """A way of answering the search: ``Variant(label)`` is ``candidates_for`` as written."""
 
     label: str
-    count_star: bool = False  # the key query counts with COUNT(*): index-only on PostgreSQL
-    limit: int = 300  # how many people (sharing the most keys) are scored
-    lean: bool = False  # score from values() rows; make Person objects only for those shown
+    limit: int | None = None  # how many people (sharing the most keys) are scored; MAX_SCORED
 
 
 VARIANTS = (
     Variant("candidates_for, step by step"),
-    Variant("ALT key query COUNT(*)", count_star=True),
-    Variant("ALT lean fetch", lean=True),
     Variant("ALT score the best 100", limit=100),
-    Variant("ALT all three", count_star=True, lean=True, limit=100),
-    Variant("ALT COUNT(*) + lean, best 200", count_star=True, lean=True, limit=200),
 )
-
-
-def lean_records(ids: Sequence[int]) -> list[tuple[int, Any]]:
-    """(id, MatchRecord) of live people, built from plain rows as ``record_for_person`` does."""
-    from frontdoor.matching.record import MatchRecord
-    from frontdoor.people.models import Address, Alias, Person
-
-    aliases: dict[int, list[tuple[str, str]]] = {}
-    for pid, first, last in (
-        Alias.objects.filter(person_id__in=ids)
-        .order_by("id")
-        .values_list("person_id", "first_name", "last_name")
-    ):
-        aliases.setdefault(pid, []).append((first, last))
-    addresses: dict[int, list[tuple[str, str]]] = {}
-    for pid, line_1, line_2, town, postcode in (
-        Address.objects.filter(person_id__in=ids)
-        .order_by("-moved_in", "-id")
-        .values_list("person_id", "line_1", "line_2", "town", "postcode")
-    ):
-        text = ", ".join(p for p in (line_1, line_2, town, postcode) if p)
-        addresses.setdefault(pid, []).append((postcode, text))
-    out = []
-    for pk, first, last, dob, expected, sex, nhs, upn in Person.objects.filter(
-        pk__in=ids, merged_into__isnull=True
-    ).values_list(
-        "id",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "expected_date_of_birth",
-        "sex",
-        "nhs_number",
-        "upn",
-    ):
-        other = aliases.get(pk, [])
-        lived = addresses.get(pk, [])
-        out.append(
-            (
-                pk,
-                MatchRecord.build(
-                    id=str(pk),
-                    given_names=[first, *(a[0] for a in other)],
-                    family_names=[last, *(a[1] for a in other)],
-                    date_of_birth=dob,
-                    expected_date_of_birth=expected,
-                    sex=sex,
-                    postcodes=[a[0] for a in lived],
-                    addresses=[a[1] for a in lived],
-                    nhs_number=nhs,
-                    upn=upn,
-                ),
-            )
-        )
-    return out
+STEPS = ("settings", "key lookup SQL", "records_for_ids", "score", "people for the shown")
 
 
 def steps(record: Any, variant: Variant) -> dict[str, Any]:
-    """``candidates_for`` step by step, each step timed, or an alternative way of doing it."""
+    """``candidates_for`` step by step, each step timed (with the default arguments)."""
     from frontdoor.matching.scorer import score
     from frontdoor.matching.selectors import (
+        MAX_SCORED,
         Candidate,
         candidate_ids,
         confidence_for,
         match_settings,
         people_for_matching,
-        record_for_person,
+        records_for_ids,
     )
 
     t0 = time.perf_counter()
     settings = match_settings()
     t1 = time.perf_counter()
-    if variant.count_star:
-        ids = key_lookup_count_star(record, variant.limit)
-    else:
-        ids = candidate_ids(record, limit=variant.limit)
+    ids = candidate_ids(record, limit=variant.limit or MAX_SCORED)
     t2 = time.perf_counter()
-    found: list[Any] = []
-    if not variant.lean:
-        people = people_for_matching(ids)
-        t3 = time.perf_counter()
-        records = [record_for_person(p) for p in people]
-        t4 = time.perf_counter()
-        for person, other in zip(people, records, strict=True):
-            result = score(record, other)
-            if result.weight >= settings.show_at:
-                found.append(Candidate(person, result, confidence_for(result.weight, settings)))
-        found.sort(key=lambda c: (-c.weight, c.person.pk))
-        found = found[: settings.max_candidates]
-        t5 = fetched = time.perf_counter()
-    else:
-        rows = lean_records(ids)
-        t3 = time.perf_counter()
-        pairs = [(pk, other) for pk, other in rows]
-        t4 = time.perf_counter()
-        scored = []
-        for pk, other in pairs:
-            result = score(record, other)
-            if result.weight >= settings.show_at:
-                scored.append((pk, result))
-        scored.sort(key=lambda s: (-s[1].weight, s[0]))
-        scored = scored[: settings.max_candidates]
-        t5 = time.perf_counter()
-        shown = {p.pk: p for p in people_for_matching([pk for pk, _ in scored])}
-        found = [
-            Candidate(shown[pk], result, confidence_for(result.weight, settings))
-            for pk, result in scored
-            if pk in shown
-        ]
-        fetched = time.perf_counter()
+    records = records_for_ids(ids)
+    t3 = time.perf_counter()
+    scored = [
+        (result.weight, pk, result)
+        for pk, other in records.items()
+        if (result := score(record, other)).weight >= settings.show_at
+    ]
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    best = scored[: settings.max_candidates]
+    t4 = time.perf_counter()
+    people = {p.pk: p for p in people_for_matching([pk for _w, pk, _r in best])}
+    found = [
+        Candidate(people[pk], result, confidence_for(weight, settings))
+        for weight, pk, result in best
+        if pk in people
+    ]
+    t5 = time.perf_counter()
     return {
         "settings": (t1 - t0) * 1000,
         "key lookup SQL": (t2 - t1) * 1000,
-        "fetch people": (t3 - t2 + fetched - t5) * 1000,
-        "build match records": (t4 - t3) * 1000,
-        "score": (t5 - t4) * 1000,
-        "total": (fetched - t0) * 1000,
+        "records_for_ids": (t3 - t2) * 1000,
+        "score": (t4 - t3) * 1000,
+        "people for the shown": (t5 - t4) * 1000,
+        "total": (t5 - t0) * 1000,
         "ids": ids,
+        "records": len(records),
         "found": [c.person.pk for c in found],
         "top": found[0].confidence if found else "",
     }
@@ -1264,12 +1191,12 @@ def key_rows(records: Sequence[Any]) -> list[int]:
     """For each search: how many key rows its keys match (the sum of its blocks' sizes)."""
     from django.db import connection
 
-    from frontdoor.matching.keys import record_keys
+    from frontdoor.matching.keys import search_keys
 
     out = []
     with connection.cursor() as cur:
         for record in records:
-            keys = sorted(record_keys(record, query=True))
+            keys = sorted(search_keys(record))
             if not keys:
                 out.append(0)
                 continue
@@ -1282,27 +1209,18 @@ def key_rows(records: Sequence[Any]) -> list[int]:
     return out
 
 
-def explain(record: Any, count_star: bool) -> list[str]:
-    """EXPLAIN ANALYZE of ``candidate_ids``'s query as Django writes it, or with COUNT(*)."""
+def explain(record: Any) -> list[str]:
+    """EXPLAIN ANALYZE of the key query exactly as ``candidate_ids`` sends it."""
     from django.db import connection
-    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
 
-    from frontdoor.matching.keys import record_keys
-    from frontdoor.matching.models import MatchKey
-    from frontdoor.matching.selectors import MAX_SCORED
+    from frontdoor.matching.selectors import candidate_ids
 
-    keys = sorted(record_keys(record, query=True))
-    query = (
-        MatchKey.objects.filter(key__in=keys)
-        .values("person_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "-person_id")[:MAX_SCORED]
-    )
-    sql, params = query.query.sql_with_params()
-    if count_star:
-        sql = sql.replace('COUNT("matching_matchkey"."id")', "COUNT(*)")
+    with CaptureQueriesContext(connection) as captured:
+        candidate_ids(record)
+    sql = captured.captured_queries[-1]["sql"]
     with connection.cursor() as cur:
-        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return [row[0] for row in cur.fetchall()]
 
 
@@ -1344,7 +1262,7 @@ def block_stats(engine: str) -> dict[str, Any]:
 
 def verify_keys(size: int, seed: int) -> tuple[int, int]:
     """Re-read a sample of people and compare their stored keys with what the app computes."""
-    from frontdoor.matching.keys import record_keys
+    from frontdoor.matching.keys import stored_keys
     from frontdoor.matching.models import MatchKey
     from frontdoor.matching.selectors import people_for_matching, record_for_person
 
@@ -1354,7 +1272,7 @@ def verify_keys(size: int, seed: int) -> tuple[int, int]:
     for pk, key in MatchKey.objects.filter(person_id__in=ids).values_list("person_id", "key"):
         stored.setdefault(pk, set()).add(key)
     for person in people_for_matching(ids):
-        if record_keys(record_for_person(person)) == stored.get(person.pk, set()):
+        if stored_keys(record_for_person(person)) == stored.get(person.pk, set()):
             same += 1
     return same, len(ids)
 
@@ -1394,7 +1312,13 @@ def run_cell(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from frontdoor.matching.selectors import candidates_for, record_for_details
+    from frontdoor.matching.keys import record_keys
+    from frontdoor.matching.selectors import (
+        MAX_SCORED,
+        candidate_ids,
+        candidates_for,
+        record_for_details,
+    )
 
     engine: str = args.cell
     size: int = args.size
@@ -1416,7 +1340,7 @@ def run_cell(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     blocks = block_stats(engine)
     blocks_s = time.perf_counter() - t0
-    same, checked = verify_keys(size, args.seed)
+    same_keys, checked = verify_keys(size, args.seed)
 
     analyze = "VACUUM ANALYZE" if engine == "postgres" else "ANALYZE"
     print(
@@ -1446,30 +1370,42 @@ def run_cell(args: argparse.Namespace) -> None:
             f"  {kind:<5} {keys:>10,} {rows:>11,} {rows / max(keys, 1):>8.1f} {most:>8,}  {top_key}"
         )
     print(
-        f"Keys checked: {same} of {checked} sampled people have exactly the keys "
-        "record_keys(record_for_person(person)) gives when read back from the database"
+        f"Keys checked: {same_keys} of {checked} sampled people have exactly the keys "
+        "stored_keys(record_for_person(person)) gives when read back from the database"
     )
 
     queries = make_queries(args.queries, args.absent, size, args.seed)
     records = [record_for_details(q.details()) for q in queries]
     warm_queries = make_queries(args.warmup, 0, size, args.seed + 101)
     warmup = [record_for_details(q.details()) for q in warm_queries]
+    names = name_only_queries(args.names, size, args.seed)
+    name_records = [record_for_details(q.details()) for q in names]
+    name_only = sum(1 for r in name_records if not record_keys(r, query=True))
     log(f"{label}: {len(records)} searches after {len(warmup)} warm-up searches")
 
+    # As the web process: everything alive after start-up (here: after loading and the
+    # warm-up searches) moved out of the garbage collector's reach (frontdoor/wsgi.py).
+    for record in warmup:
+        candidates_for(record)
+    tracked = len(gc.get_objects())
+    gc.collect()
+    gc.freeze()
+    frozen_n = gc.get_freeze_count()
     base = baseline([q.true_id or (i * 7919) % size + 1 for i, q in enumerate(queries)])
     cpu = CpuWatch(engine)
-    outcomes = search_all(records, candidates_for, warmup)
+    outcomes = search_all(records, candidates_for)
     load_line = cpu.done()
     db_cpu = cpu.db_seconds
+    by_name = search_all(name_records, candidates_for)
     known = [o.ms for q, o in zip(queries, outcomes, strict=True) if q.true_id is not None]
     unknown = [o.ms for q, o in zip(queries, outcomes, strict=True) if q.true_id is None]
     all_ms = [o.ms for o in outcomes]
     at1, at10 = recall(queries, outcomes)
 
-    # A second pass: candidates_for step by step, and the alternatives (selectors.py is
-    # unchanged); each search is run every way in turn (the order rotating), so that all see
-    # the same cache and the same machine load.
-    log(f"{label}: timing the steps, and the alternatives")
+    # A second pass (still frozen): candidates_for step by step, and the alternative; each
+    # search is run both ways in turn (the order alternating), so that both see the same
+    # cache and the same machine load.
+    log(f"{label}: timing the steps, and the alternative")
     cpu = CpuWatch(engine)
     runs: list[list[dict[str, Any]]] = [[] for _ in VARIANTS]
     for i, r in enumerate(records):
@@ -1479,20 +1415,22 @@ def run_cell(args: argparse.Namespace) -> None:
             runs[v].append(steps(r, VARIANTS[v]))
     load_line_2 = cpu.done()
     detail = runs[0]
-    rows_matched = key_rows(records)
-    # A third pass: candidates_for again, with every object alive now moved out of the
-    # collector's reach (gc.freeze(), as a web server can do after start-up).
-    log(f"{label}: candidates_for after gc.freeze()")
-    tracked = len(gc.get_objects())
-    gc.collect()
-    gc.freeze()
-    frozen = search_all(records, candidates_for, [])
+
+    # A third pass: the same searches without gc.freeze(), for comparison.
+    log(f"{label}: candidates_for without gc.freeze()")
     gc.unfreeze()
+    cpu = CpuWatch(engine)
+    unfrozen = search_all(records, candidates_for)
+    load_line_3 = cpu.done()
+    rows_matched = key_rows(records)
+    name_rows = key_rows(name_records)
+    ranked = [candidate_ids(r, limit=300) for r in records]
 
     print()
     print(
         f"Search before create: candidates_for(record) end to end, {args.queries} re-contacts "
-        f"(changed) + {args.absent} children not known, after {len(warmup)} warm-up searches"
+        f"(changed) + {args.absent} children not known, after {len(warmup)} warm-up searches "
+        f"and gc.collect(); gc.freeze() as the web process does ({frozen_n:,} objects frozen)"
     )
     print(ms_header())
     print(ms_row("baseline: one person by pk + addresses", base))
@@ -1501,20 +1439,33 @@ def run_cell(args: argparse.Namespace) -> None:
     print(ms_row("candidates_for, all", all_ms))
     print(ms_row("  CPU of this process per search, all", [o.cpu_ms for o in outcomes]))
     print(ms_row("  of which garbage collection, all", [o.gc_ms for o in outcomes]))
-    print(ms_row("ALT candidates_for after gc.freeze(), all", [o.ms for o in frozen]))
-    print(ms_row("  CPU of this process per search", [o.cpu_ms for o in frozen]))
-    print(ms_row("  of which garbage collection", [o.gc_ms for o in frozen]))
+    print(ms_row("candidates_for without gc.freeze(), all", [o.ms for o in unfrozen]))
+    print(ms_row("  CPU of this process per search", [o.cpu_ms for o in unfrozen]))
+    print(ms_row("  of which garbage collection", [o.gc_ms for o in unfrozen]))
+    print(
+        ms_row(
+            f"a name alone ({name_only} of {len(names)} name-only keys)", [o.ms for o in by_name]
+        )
+    )
     print(
         f"  Garbage collector: {tracked:,} objects tracked before the searches; full "
-        f"collections during them {outcomes[-1].full_collections} without gc.freeze(), "
-        f"{frozen[-1].full_collections} with (the ALT pass ran third, after the second pass)"
+        f"collections during them {outcomes[-1].full_collections} with gc.freeze(), "
+        f"{unfrozen[-1].full_collections} without (that pass ran third, after gc.unfreeze())"
     )
     if engine == "postgres":
         print(
             f"  CPU of the PostgreSQL backend per search: {db_cpu * 1000 / len(outcomes):.1f}"
             " ms on average (/proc, 10 ms ticks)"
         )
-    print(f"During these searches {load_line}")
+    print(
+        "  A name alone: key rows matched p50 "
+        f"{percentile([float(n) for n in name_rows], 0.5):,.0f}"
+        f" / max {max(name_rows, default=0):,}; {sum(1 for o in by_name if o.ids)} of "
+        f"{len(names)} showed someone, the child searched for among them in "
+        f"{sum(1 for q, o in zip(names, by_name, strict=True) if q.true_id in o.ids)}"
+    )
+    print(f"During the searches with gc.freeze() {load_line}")
+    print(f"During the searches without {load_line_3}")
     p95 = percentile(all_ms, 0.95)
     base_p95 = percentile(base, 0.95)
     print(
@@ -1530,7 +1481,7 @@ def run_cell(args: argparse.Namespace) -> None:
     print()
     print(
         "Recall by change (recall@1: true record first; @10: among those shown; "
-        "scored: among the 300 scored)"
+        f"scored: among the {MAX_SCORED} scored)"
     )
     print(
         f"  {'change':<22} {'n':>4} {'recall@1':>9} {'recall@10':>10} {'scored':>7} {'p95 ms':>7}"
@@ -1560,38 +1511,35 @@ def run_cell(args: argparse.Namespace) -> None:
         f"possible match, {sum(1 for o in absent if o.top_confidence == 'high')} a "
         "high-confidence one"
     )
-    known_i = [i for i, q in enumerate(queries) if q.true_id is not None]
     ranks = []
-    for i in known_i:
-        ids = detail[i]["ids"]
-        ranks.append(ids.index(queries[i].true_id) + 1 if queries[i].true_id in ids else 10**9)
+    for i, q in enumerate(queries):
+        if q.true_id is not None:
+            ranks.append(ranked[i].index(q.true_id) + 1 if q.true_id in ranked[i] else 10**9)
     print(
         "  True record among the first N people by shared keys: "
         + ", ".join(
             f"N={n} {sum(1 for r in ranks if r <= n) / max(len(ranks), 1):.1%}"
             for n in (10, 25, 50, 100, 200, 300)
         )
+        + f" (MAX_SCORED is {MAX_SCORED})"
     )
 
     print()
     print(
-        "Second pass: each search run every way in turn (timed by step; ALT rows are changes to "
-        "selectors.py measured here, not made there)"
+        "Second pass, with gc.freeze(): each search run both ways in turn (timed by step; the "
+        "ALT row is a change to selectors.py measured here, not made there)"
     )
     print(
         f"  {'':<30} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'mean':>6} {'r@1':>6} "
-        f"{'r@10':>6} {'same':>5}  mean ms: keys SQL, fetch, build, score"
+        f"{'r@10':>6} {'same':>5}  mean ms: " + ", ".join(STEPS[1:])
     )
     variant_rows = {}
     for variant, run in zip(VARIANTS, runs, strict=True):
         totals = [d["total"] for d in run]
         found = [Outcome(0.0, d["found"], d["top"]) for d in run]
         r1, r10 = recall(queries, found)
-        same = sum(1 for d, o in zip(detail, run, strict=True) if d["found"] == o["found"])
-        mean = {
-            s: sum(d[s] for d in run) / len(run)
-            for s in ("key lookup SQL", "fetch people", "build match records", "score")
-        }
+        same = sum(1 for o, d in zip(outcomes, run, strict=True) if o.ids == d["found"])
+        mean = {s: sum(d[s] for d in run) / len(run) for s in STEPS[1:]}
         variant_rows[variant.label] = {**Timing("", totals).row(), "recall1": r1, "recall10": r10}
         cells = (percentile(totals, 0.5), percentile(totals, 0.95), percentile(totals, 0.99))
         print(
@@ -1601,15 +1549,15 @@ def run_cell(args: argparse.Namespace) -> None:
             + ", ".join(f"{v:.1f}" for v in mean.values())
         )
     print(
-        "  (same: searches showing exactly the candidates of candidates_for); during this "
-        f"pass {load_line_2}"
+        f"  (same: of {len(records)} searches, those showing exactly the candidates "
+        f"candidates_for showed in the first pass); during this pass {load_line_2}"
     )
 
     print()
     print("Where the time goes (candidates_for step by step, second pass)")
     print(f"  {'step':<22} {'p50 ms':>7} {'p95 ms':>7} {'mean ms':>8} {'share':>6}")
     total_mean = sum(d["total"] for d in detail) / len(detail)
-    for step in ("settings", "key lookup SQL", "fetch people", "build match records", "score"):
+    for step in STEPS:
         values = [d[step] for d in detail]
         mean_ms = sum(values) / len(values)
         print(
@@ -1617,37 +1565,40 @@ def run_cell(args: argparse.Namespace) -> None:
             f"{mean_ms:>8.2f} {mean_ms / total_mean:>6.0%}"
         )
     keys_per = [float(len(r_keys(r))) for r in records]
-    scored_n = [float(len(d["ids"])) for d in detail]
+    scored_n = [float(d["records"]) for d in detail]
     matched = [float(n) for n in rows_matched]
     print(
         f"  Per search: keys p50 {percentile(keys_per, 0.5):.0f} / p95 "
         f"{percentile(keys_per, 0.95):.0f}; key rows matched p50 "
         f"{percentile(matched, 0.5):,.0f} / p95 {percentile(matched, 0.95):,.0f} / max "
-        f"{max(rows_matched):,}; people fetched and scored p50 {percentile(scored_n, 0.5):.0f}"
+        f"{max(rows_matched):,}; people read and scored p50 {percentile(scored_n, 0.5):.0f}"
         f" / p95 {percentile(scored_n, 0.95):.0f}"
     )
-    n_scored = max(sum(len(d["ids"]) for d in detail), 1)
-    per = {
-        s: sum(d[s] for d in detail) * 1000 / n_scored
-        for s in ("fetch people", "build match records", "score")
-    }
+    n_scored = max(sum(d["records"] for d in detail), 1)
+    per = {s: sum(d[s] for d in detail) * 1000 / n_scored for s in ("records_for_ids", "score")}
     print(
-        f"  Per person scored: fetch {per['fetch people']:.0f} µs, build record "
-        f"{per['build match records']:.0f} µs, score {per['score']:.0f} µs"
+        f"  Per person scored: records_for_ids {per['records_for_ids']:.0f} µs, score "
+        f"{per['score']:.0f} µs"
     )
     if engine == "postgres":
         big = sorted(range(len(detail)), key=lambda i: rows_matched[i])
         at95 = big[min(len(big) - 1, int(0.95 * len(big)))]
         print()
         print(
-            "EXPLAIN ANALYZE of the key lookup of the search at the 95th percentile of key rows "
-            f"matched ({len(r_keys(records[at95]))} keys, {rows_matched[at95]:,} rows matched):"
+            "EXPLAIN ANALYZE of candidate_ids' key query for the search at the 95th percentile "
+            f"of key rows matched ({len(r_keys(records[at95]))} keys, {rows_matched[at95]:,} "
+            "rows matched):"
         )
-        for line in explain(records[at95], count_star=False):
+        for line in explain(records[at95]):
             print("  " + line)
-        print("The same with COUNT(*):")
-        for line in explain(records[at95], count_star=True):
-            print("  " + line)
+        if name_records:
+            widest = max(range(len(name_records)), key=lambda i: name_rows[i])
+            print(
+                f"The same for the largest search by a name alone ({names[widest].kind}, "
+                f"{', '.join(sorted(r_keys(name_records[widest])))}, {name_rows[widest]:,} rows):"
+            )
+            for line in explain(name_records[widest]):
+                print("  " + line)
 
     result = {
         "engine": engine,
@@ -1659,25 +1610,23 @@ def run_cell(args: argparse.Namespace) -> None:
         "all": Timing("all", all_ms).row(),
         "cpu": Timing("cpu", [o.cpu_ms for o in outcomes]).row(),
         "gc": Timing("gc", [o.gc_ms for o in outcomes]).row(),
-        "frozen": Timing("frozen", [o.ms for o in frozen]).row(),
+        "unfrozen": Timing("unfrozen", [o.ms for o in unfrozen]).row(),
+        "names": Timing("names", [o.ms for o in by_name]).row(),
         "db_cpu_ms": db_cpu * 1000 / len(outcomes),
         "known": Timing("known", known).row(),
         "variants": variant_rows,
         "recall1": at1,
         "recall10": at10,
-        "steps": {
-            s: sum(d[s] for d in detail) / len(detail)
-            for s in ("key lookup SQL", "fetch people", "build match records", "score")
-        },
-        "keys_checked": [same, checked],
+        "steps": {s: sum(d[s] for d in detail) / len(detail) for s in STEPS},
+        "keys_checked": [same_keys, checked],
     }
     Path(args.result).write_text(json.dumps(result))
 
 
 def r_keys(record: Any) -> set[str]:
-    from frontdoor.matching.keys import record_keys
+    from frontdoor.matching.keys import search_keys
 
-    return record_keys(record, query=True)
+    return search_keys(record)
 
 
 # --------------------------------------------------------------------------- driver
@@ -1687,11 +1636,15 @@ def print_summary(results: list[dict[str, Any]]) -> None:
     if not results:
         return
     print()
-    print("Summary: candidates_for end to end (all searches); baseline = one person by pk")
+    print(
+        "Summary: candidates_for end to end (all searches) after gc.freeze(), as the web process; "
+        "baseline = one person by pk"
+    )
     print(
         f"  {'engine':<10} {'children':>9} {'load s':>7} {'keys/p':>6} {'DB MB':>7} "
         f"{'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} {'base p95':>8} {'ratio':>6} "
-        f"{'r@1':>6} {'r@10':>6} {'cpu p95':>7} {'gc p95':>6} {'frozen':>6} {'ALT p95':>7}"
+        f"{'r@1':>6} {'r@10':>6} {'cpu p95':>7} {'gc p95':>6} {'no frz':>6} {'best100':>7} "
+        f"{'name':>6}"
     )
     for r in results:
         load = r["load"]
@@ -1702,13 +1655,14 @@ def print_summary(results: list[dict[str, Any]]) -> None:
             f"{r['all']['max']:>6.1f} {r['base']['p95']:>8.2f} "
             f"{r['all']['p95'] / max(r['base']['p95'], 1e-9):>6.0f} {r['recall1']:>6.1%} "
             f"{r['recall10']:>6.1%} {r['cpu']['p95']:>7.1f} {r['gc']['p95']:>6.1f} "
-            f"{r['frozen']['p95']:>6.1f} "
-            f"{r['variants']['ALT all three']['p95']:>7.1f}"
+            f"{r['unfrozen']['p95']:>6.1f} "
+            f"{r['variants']['ALT score the best 100']['p95']:>7.1f} {r['names']['p95']:>6.1f}"
         )
     print(
         "  (ms; cpu p95: CPU time of the searching process alone, gc p95: of which in the "
-        "garbage collector; frozen: p95 after gc.freeze(); ALT p95: the three changes "
-        "together, COUNT(*), lean fetch, best 100 scored, measured in the second pass)"
+        "garbage collector; no frz: p95 of the same searches without gc.freeze(); best100: "
+        "p95 scoring the best 100 by shared keys, not 200, in the second pass; name: p95 of "
+        "searches by a name alone)"
     )
     for r in results:
         if r["engine"] == "postgres" and r["size"] >= GOAL_SIZE:
@@ -1758,6 +1712,8 @@ def run_one(engine: str, size: int, args: argparse.Namespace, tmp: Path) -> dict
         str(args.queries),
         "--absent",
         str(args.absent),
+        "--names",
+        str(args.names),
         "--warmup",
         str(args.warmup),
         "--seed",
@@ -1790,6 +1746,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--engines", default="postgres,sqlite", help="postgres, sqlite or both")
     parser.add_argument("--queries", type=int, default=500, help="changed re-contacts searched")
     parser.add_argument("--absent", type=int, default=100, help="children not known searched")
+    parser.add_argument("--names", type=int, default=100, help="searches by a name alone")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured searches first")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the databases for inspection")

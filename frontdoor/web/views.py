@@ -39,6 +39,7 @@ from frontdoor.intake.reconciliation import (
 from frontdoor.intake.repeats import child_check, enquiry_check, screening_check
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
+from frontdoor.matching.keys import record_keys
 from frontdoor.matching.linking import triage_answer
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
@@ -458,6 +459,7 @@ def child_search(request: HttpRequest) -> HttpResponse:
     """Find a child from whatever is known, misspelt or partial; best matches first."""
     form = forms.ChildSearchForm(request.GET or None)
     results: list[Candidate] | None = None
+    name_only = False
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         dob = data["date_of_birth"]
@@ -472,7 +474,12 @@ def child_search(request: HttpRequest) -> HttpResponse:
         )
         # Someone searching on purpose sees anything with more evidence for than against.
         results = candidates_shown(request, record, minimum=SEARCH_MINIMUM)
-    return render(request, "people/child_search.html", {"form": form, "results": results})
+        name_only = not record_keys(record, query=True)
+    return render(
+        request,
+        "people/child_search.html",
+        {"form": form, "results": results, "name_only": name_only},
+    )
 
 
 @requires(Perm.CHILD_VIEW)

@@ -256,3 +256,11 @@ def test_find_a_child_by_a_surname_alone_or_a_first_name_alone(
     client = client_for(contact_officer)
     assert "Jaden Smith" in _search(client, last_name="Smyth")
     assert "Jaden Smith" in _search(client, first_name="Jaden")
+
+
+def test_a_name_alone_is_explained(contact_officer: Any, jaden: Person) -> None:
+    client = client_for(contact_officer)
+    assert "You searched by a name alone" in _search(client, last_name="Smith")
+    assert "You searched by a name alone" not in _search(
+        client, last_name="Smith", **{"date_of_birth-year": "2015"}
+    )
