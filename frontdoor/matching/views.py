@@ -4,22 +4,17 @@ written to the access log."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from django import forms as django_forms
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record
 from frontdoor.matching import forms
 from frontdoor.matching.merge import person_merge, person_unmerge, records_not_same
 from frontdoor.matching.models import DuplicateStatus, PersonMerge
@@ -33,36 +28,14 @@ from frontdoor.matching.review import (
     merge_summary,
 )
 from frontdoor.people.models import Person
+from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _log_views(request: HttpRequest, reads: Iterable[tuple[Iterable[Person], Model]]) -> None:
-    now = timezone.now()
     for children, record in reads:
-        access_log_record(
-            user=request.user,  # type: ignore[arg-type]
-            children=children,
-            record=record,
-            action=AccessAction.VIEW,
-            at=now,
-            path=request.path,
-        )
-
-
-def _run(form: django_forms.Form, action: Callable[[], Any]) -> Any:
-    """Call a service; on a ValidationError put its messages on the form and return None."""
-    try:
-        return action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(name if name in form.fields else None, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
-        return None
+        log_view(request, children, record)
 
 
 # ------------------------------------------------------------------------------ queue
@@ -99,7 +72,7 @@ def duplicate_compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
             not_same_form = forms.NotSameForm(request.POST)
             if not_same_form.is_valid():
                 note = not_same_form.cleaned_data["note"]
-                decided = _run(
+                decided = run_service(
                     not_same_form,
                     lambda: records_not_same(
                         first=left,
@@ -120,7 +93,7 @@ def duplicate_compare(request: HttpRequest, a: int, b: int) -> HttpResponse:
             elif merge_form.is_valid():
                 kept, merged = merge_form.kept_and_merged()
                 data = merge_form.cleaned_data
-                merge = _run(
+                merge = run_service(
                     merge_form,
                     lambda: person_merge(
                         kept=kept,
@@ -160,7 +133,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.UndoMergeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
-        undone = _run(
+        undone = run_service(
             form,
             lambda: person_unmerge(
                 merge=merge,

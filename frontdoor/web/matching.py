@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record
 from frontdoor.intake.models import ContactChild
 from frontdoor.matching.linking import TRIAGE_CHOOSE_ERROR, triage_open
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus
@@ -31,6 +28,7 @@ from frontdoor.matching.selectors import (
 )
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
+from frontdoor.web.pages import log_view
 
 CHOOSE_ERROR = TRIAGE_CHOOSE_ERROR
 
@@ -55,14 +53,7 @@ def details_signature(details: ChildDetails) -> str:
 
 def log_candidates_shown(request: HttpRequest, candidates: list[Candidate]) -> None:
     for candidate in candidates:
-        access_log_record(
-            user=request.user,  # type: ignore[arg-type]
-            children=[candidate.person],
-            record=candidate.person,
-            action=AccessAction.VIEW,
-            at=timezone.now(),
-            path=request.path,
-        )
+        log_view(request, [candidate.person], candidate.person)
 
 
 def candidates_shown(

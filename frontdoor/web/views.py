@@ -6,14 +6,13 @@ does not. Views that show a child's data write an access-log entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,9 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.middleware import PUBLIC, requires
-from frontdoor.audit.models import AccessAction
 from frontdoor.audit.selectors import timeline_for, timeline_for_child
-from frontdoor.audit.services import access_log_record
 from frontdoor.intake import services as intake
 from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
@@ -59,6 +56,7 @@ from frontdoor.web.matching import (
     match_step,
     triage_rows,
 )
+from frontdoor.web.pages import log_view, run_service
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
@@ -70,37 +68,6 @@ from frontdoor.work.clocks import (
 from frontdoor.work.queues import front_door_overview, my_queue, team_queue
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _log_view(request: HttpRequest, children: Iterable[Person], record: Model) -> None:
-    access_log_record(
-        user=request.user,  # type: ignore[arg-type]
-        children=children,
-        record=record,
-        action=AccessAction.VIEW,
-        at=timezone.now(),
-        path=request.path,
-    )
-
-
-def _apply_errors(form: django_forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _run(form: django_forms.Form, action: Callable[[], Any]) -> Any:
-    """Call a service; on a ValidationError put its messages on the form and return None."""
-    try:
-        return action()
-    except ValidationError as error:
-        _apply_errors(form, error)
-        return None
 
 
 # --- Sign in and home -------------------------------------------------------------------
@@ -189,7 +156,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             child = step.existing or (details if step.create_new else None)
         if child is not None:
             chosen = child
-            contact = _run(
+            contact = run_service(
                 form,
                 lambda: intake.contact_record(
                     received_at=form.received_at(),
@@ -213,7 +180,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             if contact is not None:
                 return redirect("contact-detail", contact.pk)
     if known is not None:
-        _log_view(request, [known], known)
+        log_view(request, [known], known)
     return render(request, "intake/contact_new.html", {"form": form, "known": known, "step": step})
 
 
@@ -230,7 +197,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     links = list(contact.children.select_related("child", "screened_by", "contact__policy"))
     now = timezone.now()
     rows = [(link, screening_clock(link, now)) for link in links]
-    _log_view(request, [link.child for link in links], contact)
+    log_view(request, [link.child for link in links], contact)
     submission = submission_for_contact(contact)
     records = [("contact", contact.pk)]
     if submission is not None:
@@ -328,7 +295,7 @@ def contact_document(request: HttpRequest, pk: int, document_pk: int) -> HttpRes
     document = get_object_or_404(
         Document.objects.filter(submission__contact=contact), pk=document_pk
     )
-    _log_view(request, [link.child for link in contact.children.select_related("child")], contact)
+    log_view(request, [link.child for link in contact.children.select_related("child")], contact)
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(as_attachment=True, filename=document.filename) or "attachment"
@@ -391,7 +358,7 @@ def contact_add_child(request: HttpRequest, pk: int) -> HttpResponse:
         child = step.existing or (details if step.create_new else None)
         if child is not None:
             chosen = child
-            link = _run(
+            link = run_service(
                 form,
                 lambda: intake.contact_add_child(
                     contact=contact,
@@ -417,7 +384,7 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     form = forms.ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: intake.contact_screen(
                 contact_child=link,
@@ -433,7 +400,7 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
             if enquiry is not None:
                 return redirect("enquiry-detail", enquiry.pk)
             return redirect("contact-detail", pk)
-    _log_view(request, [link.child], link.contact)
+    log_view(request, [link.child], link.contact)
     return render(
         request,
         "intake/contact_screen.html",
@@ -485,7 +452,7 @@ def child_search(request: HttpRequest) -> HttpResponse:
 @requires(Perm.CHILD_VIEW)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Person.objects.select_related("allocated_worker"), pk=pk)
-    _log_view(request, [child], child)
+    log_view(request, [child], child)
     contacts = (
         ContactChild.objects.filter(child=child)
         .select_related("contact")
@@ -521,7 +488,7 @@ def child_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if chosen.newest_first:
         entries.reverse()
-    _log_view(request, Person.objects.filter(pk__in=record_ids_for(child)), child)
+    log_view(request, Person.objects.filter(pk__in=record_ids_for(child)), child)
     return render(
         request,
         "people/chronology.html",
@@ -593,7 +560,7 @@ def _enquiry_context(request: HttpRequest, enquiry: Enquiry) -> dict[str, Any]:
 @requires(Perm.ENQUIRY_VIEW)
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry(pk)
-    _log_view(request, [enquiry.child], enquiry)
+    log_view(request, [enquiry.child], enquiry)
     return render(request, "mash/enquiry_detail.html", _enquiry_context(request, enquiry))
 
 
@@ -614,10 +581,10 @@ def _enquiry_form_page(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: action(enquiry, form.cleaned_data)) is not None
+        and run_service(form, lambda: action(enquiry, form.cleaned_data)) is not None
     ):
         return redirect("enquiry-detail", enquiry.pk)
-    _log_view(request, [enquiry.child], enquiry)
+    log_view(request, [enquiry.child], enquiry)
     context = _enquiry_context(request, enquiry)
     context["form"] = form
     return render(request, template, context)
@@ -786,7 +753,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            done = _run(
+            done = run_service(
                 form,
                 lambda: mash.request_answer(
                     request=partner_request,
@@ -798,7 +765,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if done is not None:
                 return redirect("request-detail", pk)
-    _log_view(request, [partner_request.enquiry.child], partner_request)
+    log_view(request, [partner_request.enquiry.child], partner_request)
     return render(
         request,
         "mash/request_detail.html",
@@ -832,7 +799,7 @@ def _transfer_page(
     request: HttpRequest, transfer: Transfer, template: str, form: django_forms.Form | None
 ) -> HttpResponse:
     now = timezone.now()
-    _log_view(request, [transfer.child], transfer)
+    log_view(request, [transfer.child], transfer)
     enquiry = getattr(transfer.referral, "enquiry", None)
     return render(
         request,
@@ -872,7 +839,7 @@ def _transfer_form(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(form, lambda: action(transfer, form.cleaned_data)) is not None
+        and run_service(form, lambda: action(transfer, form.cleaned_data)) is not None
     ):
         return redirect("transfer-detail", transfer.pk)
     return _transfer_page(request, transfer, template, form)
