@@ -10,5 +10,9 @@ urlpatterns = [
     path("", include("frontdoor.intake.urls")),
     *([path("", include("frontdoor.benchmarking"))] if settings.FRONTDOOR_BENCHMARK_VIEWS else []),
     path("", include("frontdoor.matching.urls")),
+    path("", include("frontdoor.oversight.urls")),
+    path("", include("frontdoor.strategy.urls")),
+    path("", include("frontdoor.assessments.urls")),
+    path("", include("frontdoor.escalations.urls")),
     path("", include("frontdoor.web.urls")),
 ]

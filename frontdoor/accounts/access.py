@@ -33,10 +33,34 @@ class Perm(StrEnum):
     ACCESS_LOG_VIEW = "access_log_view"
     RECONCILIATION_VIEW = "reconciliation_view"
     DUPLICATE_REVIEW = "duplicate_review"  # merge child records, undo, "not the same"
+    # After the front door (issue 5)
+    STRATEGY_VIEW = "strategy_view"  # partners: discussions their agency is invited to
+    STRATEGY_WORK = "strategy_work"  # convene, invite, attendance, outcome, minutes, actions
+    PROTECTION_WORK = "protection_work"  # section 47 outcome, book and record the ICPC
+    ASSESSMENT_VIEW = "assessment_view"
+    ASSESSMENT_WORK = "assessment_work"  # start, visits, outcome
+    ASSESSMENT_AUTHORISE = "assessment_authorise"  # a manager authorises the assessment
+    ESCALATION_RAISE = "escalation_raise"
+    ESCALATION_VIEW = "escalation_view"  # the ones raised by or concerning the user
+    ESCALATION_RESPOND = "escalation_respond"  # answer the stage the user owns
+    SUPERVISION_RECORD = "supervision_record"  # a manager records case supervision
+    SUPERVISION_VIEW = "supervision_view"  # own supervision; managers: their team's
+    OVERSIGHT_RECORD = "oversight_record"  # a manager's management-oversight entry
 
 
 P = Perm
-_CASE_READ = {P.CONTACT_VIEW, P.ENQUIRY_VIEW, P.TRANSFER_VIEW, P.CHILD_VIEW}
+_CASE_READ = {
+    P.CONTACT_VIEW,
+    P.ENQUIRY_VIEW,
+    P.TRANSFER_VIEW,
+    P.CHILD_VIEW,
+    P.STRATEGY_VIEW,
+    P.ASSESSMENT_VIEW,
+}
+#: Everyone with a role may raise an escalation and see the ones they raised.
+_ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
+_PRACTITIONER = _ESCALATE | {P.ESCALATION_RESPOND, P.SUPERVISION_VIEW}
+_MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD}
 _MASH = _CASE_READ | {
     P.SCREEN,
     P.ENQUIRY_WORK,
@@ -44,14 +68,23 @@ _MASH = _CASE_READ | {
     P.QUEUE_VIEW,
     P.OVERVIEW_VIEW,
     P.REQUEST_VIEW,
+    P.STRATEGY_WORK,
+}
+_ASSESSMENT = _CASE_READ | {
+    P.VISIT_RECORD,
+    P.QUEUE_VIEW,
+    P.STRATEGY_WORK,
+    P.PROTECTION_WORK,
+    P.ASSESSMENT_WORK,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CONTACT_OFFICER: frozenset(
-        {P.CONTACT_CREATE, P.CONTACT_VIEW, P.CHILD_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
+        _ESCALATE | {P.CONTACT_CREATE, P.CONTACT_VIEW, P.CHILD_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
     ),
     Role.CONTACT_CENTRE_MANAGER: frozenset(
-        {
+        _MANAGER
+        | {
             P.CONTACT_CREATE,
             P.CONTACT_VIEW,
             P.CHILD_VIEW,
@@ -61,20 +94,44 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.DUPLICATE_REVIEW,
         }
     ),
-    Role.MASH_SOCIAL_WORKER: frozenset(_MASH | {P.CONTACT_CREATE}),
+    Role.MASH_SOCIAL_WORKER: frozenset(_MASH | _PRACTITIONER | {P.CONTACT_CREATE}),
     Role.MASH_MANAGER: frozenset(
-        _MASH | {P.CONTACT_CREATE, P.SIGN_OFF, P.RECONCILIATION_VIEW, P.DUPLICATE_REVIEW}
+        _MASH
+        | _MANAGER
+        | {
+            P.CONTACT_CREATE,
+            P.SIGN_OFF,
+            P.RECONCILIATION_VIEW,
+            P.DUPLICATE_REVIEW,
+            P.PROTECTION_WORK,
+        }
     ),
-    Role.PARTNER_PRACTITIONER: frozenset({P.REQUEST_VIEW, P.REQUEST_ANSWER, P.QUEUE_VIEW}),
-    Role.ASSESSMENT_SOCIAL_WORKER: frozenset(_CASE_READ | {P.VISIT_RECORD, P.QUEUE_VIEW}),
+    Role.PARTNER_PRACTITIONER: frozenset(
+        _ESCALATE
+        | {P.REQUEST_VIEW, P.REQUEST_ANSWER, P.QUEUE_VIEW, P.STRATEGY_VIEW, P.ESCALATION_RESPOND}
+    ),
+    Role.ASSESSMENT_SOCIAL_WORKER: frozenset(_ASSESSMENT | _PRACTITIONER),
     Role.ASSESSMENT_MANAGER: frozenset(
-        _CASE_READ | {P.VISIT_RECORD, P.TRANSFER_RESPOND, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
+        _ASSESSMENT | _MANAGER | {P.TRANSFER_RESPOND, P.OVERVIEW_VIEW, P.ASSESSMENT_AUTHORISE}
     ),
     Role.PERFORMANCE_ANALYST: frozenset({P.OVERVIEW_VIEW}),
     Role.AUDITOR: frozenset(
-        _CASE_READ | {P.REQUEST_VIEW, P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW, P.RECONCILIATION_VIEW}
+        _CASE_READ
+        | {
+            P.REQUEST_VIEW,
+            P.OVERVIEW_VIEW,
+            P.ACCESS_LOG_VIEW,
+            P.RECONCILIATION_VIEW,
+            P.ESCALATION_VIEW,
+            P.SUPERVISION_VIEW,
+        }
     ),
-    Role.PARTNERSHIP_LEAD: frozenset({P.OVERVIEW_VIEW}),
+    Role.PARTNERSHIP_LEAD: frozenset(_ESCALATE | {P.OVERVIEW_VIEW, P.ESCALATION_RESPOND}),
+    Role.HEAD_OF_SERVICE: frozenset(
+        _CASE_READ
+        | _MANAGER
+        | {P.REQUEST_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW, P.ASSESSMENT_AUTHORISE}
+    ),
     Role.ADMINISTRATOR: frozenset({P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
 }
 

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     AUDITOR = "auditor", "Auditor"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -249,6 +249,15 @@ DEMO_USERS: tuple[_UserSpec, ...] = (
         "Quality assurance auditor",
     ),
     _UserSpec(
+        "head.of.service",
+        "Margaret",
+        "Osei",
+        Role.HEAD_OF_SERVICE,
+        None,
+        LA_CODE,
+        "Head of service, children's social care",
+    ),
+    _UserSpec(
         "partnership.lead",
         "Jonathan",
         "Reid",

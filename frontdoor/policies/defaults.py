@@ -10,6 +10,15 @@ The ``repeat`` rule proposes a higher BRAG rating when a child keeps coming back
 docs/chronology-and-repeats.md): with 3 or more previous contacts in the 12 months before
 this one, or a previous referral in the 12 months before (the DfE re-referral definition), it
 proposes at least Amber. The screener or rater decides; going lower needs a reason.
+
+After the front door: a strategy discussion is due the same working day for Red (0 working
+days: the end of the day it was decided to hold one) and within 1 working day otherwise; its
+minutes within 1 working day of it being held; an initial child protection conference within
+15 working days of the strategy discussion that started the section 47 enquiry (Working
+Together 2023); a child and family assessment within 45 working days of the referral (the
+statutory maximum); case supervision every 20 working days (local, about monthly); each stage
+of an escalation has its own clock (local). ``oversight.required_before`` lists transitions
+that need a manager's oversight entry first.
 """
 
 from __future__ import annotations
@@ -69,9 +78,57 @@ DEFAULT_RULES: dict[str, Any] = {
         "BLUE": {"duration": 10, "unit": "working_days"},
     },
     "repeat": DEFAULT_REPEAT_RULE,
+    # After the front door (docs/how-to/policies.md). A version published before these
+    # existed gets these defaults for them.
+    "strategy": {
+        "RED": {"duration": 0, "unit": "working_days"},
+        "AMBER": {"duration": 1, "unit": "working_days"},
+        "GREEN": {"duration": 1, "unit": "working_days"},
+        "BLUE": {"duration": 1, "unit": "working_days"},
+    },
+    "strategy_minutes": {"duration": 1, "unit": "working_days"},
+    "icpc": {"duration": 15, "unit": "working_days"},
+    "assessment": {"duration": 45, "unit": "working_days"},
+    "supervision": {"duration": 20, "unit": "working_days"},
+    "escalation": {
+        "practitioner": {"duration": 2, "unit": "working_days"},
+        "team_manager": {"duration": 3, "unit": "working_days"},
+        "head_of_service": {"duration": 5, "unit": "working_days"},
+        "partnership": {"duration": 10, "unit": "working_days"},
+    },
+    "oversight": {"required_before": ["s47_no_conference", "assessment_not_in_need"]},
 }
 
-RATED_CLOCKS = ("enquiry", "partner_request", "signoff", "transfer_acceptance", "first_visit")
+RATED_CLOCKS = (
+    "enquiry",
+    "partner_request",
+    "signoff",
+    "transfer_acceptance",
+    "first_visit",
+    "strategy",
+)
+#: Clocks with one timescale, whatever the rating.
+FIXED_CLOCKS = ("strategy_minutes", "icpc", "assessment", "supervision")
+#: The stages of an escalation (professional disagreement), in order; each has its own clock.
+ESCALATION_STAGES = ("practitioner", "team_manager", "head_of_service", "partnership")
+#: Transitions that can be made to need a manager's oversight entry first (``oversight``).
+OVERSIGHT_TRANSITIONS: dict[str, str] = {
+    "strategy_no_s47": "Deciding a strategy discussion leads to no section 47 enquiry",
+    "s47_no_conference": "Ending a section 47 enquiry without a child protection conference",
+    "icpc_no_plan": "Recording a conference outcome of no child protection plan",
+    "assessment_not_in_need": "Completing an assessment: not a child in need",
+    "assessment_authorise": "Authorising a child and family assessment",
+}
+#: Keys added after version 1 was first published: a version without them gets the default.
+LATER_KEYS = (
+    "strategy",
+    "strategy_minutes",
+    "icpc",
+    "assessment",
+    "supervision",
+    "escalation",
+    "oversight",
+)
 RATINGS = ("RED", "AMBER", "GREEN", "BLUE")
 #: BRAG ratings from least to most urgent (Blue: no MASH enquiry, signposting or NFA).
 RATING_URGENCY = ("BLUE", "GREEN", "AMBER", "RED")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -11,6 +11,11 @@ from typing import Any
 from frontdoor.clocks import ClockReading, OfficeHours, Timescale, WorkingCalendar, evaluate
 from frontdoor.policies.defaults import (
     DEFAULT_REPEAT_RULE,
+    DEFAULT_RULES,
+    ESCALATION_STAGES,
+    FIXED_CLOCKS,
+    LATER_KEYS,
+    OVERSIGHT_TRANSITIONS,
     RATED_CLOCKS,
     RATING_URGENCY,
     RATINGS,
@@ -95,19 +100,63 @@ def parse_repeat(value: Any) -> RepeatRule | None:
 
 
 @dataclass(frozen=True)
+class OversightRule:
+    """Which transitions need a manager's management-oversight entry before they are made."""
+
+    required_before: frozenset[str] = frozenset()
+
+    def needed(self, transition: str) -> bool:
+        return transition in self.required_before
+
+
+def parse_oversight(value: Any) -> OversightRule:
+    """Validate the ``oversight`` rule; raises ValueError naming the bad part."""
+    if not isinstance(value, Mapping):
+        raise ValueError('oversight: give an object like {"required_before": [...]}.')
+    unknown = set(value) - {"required_before"}
+    if unknown:
+        raise ValueError(f"oversight: unknown setting {', '.join(sorted(unknown))}.")
+    required = value.get("required_before", [])
+    if not isinstance(required, list) or not all(isinstance(t, str) for t in required):
+        raise ValueError("oversight required_before: give a list of transitions.")
+    bad = sorted(set(required) - set(OVERSIGHT_TRANSITIONS))
+    if bad:
+        raise ValueError(
+            f"oversight required_before: unknown transition {', '.join(bad)} (known: "
+            + ", ".join(OVERSIGHT_TRANSITIONS)
+            + ")."
+        )
+    return OversightRule(required_before=frozenset(required))
+
+
+#: The keys of each clock that has one timescale per rating (or, for escalations, per stage).
+KEYED_CLOCKS: dict[str, tuple[str, ...]] = {
+    **{clock: RATINGS for clock in RATED_CLOCKS},
+    "escalation": ESCALATION_STAGES,
+}
+
+
+@dataclass(frozen=True)
 class Rules:
     """The parsed timescales of one policy version."""
 
     calendar: WorkingCalendar
     screening: Timescale | None
+    #: Clocks keyed by rating (and "escalation", keyed by stage).
     rated: Mapping[str, Mapping[str, Timescale | None]]
     due_soon_fraction: float
     #: None when the version switches the repeat rule off.
     repeat: RepeatRule | None = None
+    #: Clocks with one timescale (``FIXED_CLOCKS``).
+    fixed: Mapping[str, Timescale | None] = field(default_factory=dict)
+    oversight: OversightRule = field(default_factory=OversightRule)
 
     def timescale(self, clock: str, rating: str | None = None) -> Timescale | None:
+        """The timescale of ``clock``; ``rating`` is the BRAG rating (or escalation stage)."""
         if clock == "screening":
             return self.screening
+        if clock in self.fixed:
+            return self.fixed[clock]
         return self.rated[clock].get(rating or "RED")
 
     def due(self, clock: str, start: datetime, rating: str | None = None) -> datetime | None:
@@ -144,22 +193,34 @@ def parse_rules(
         screening = Timescale.from_dict(rules.get("screening"))
     except ValueError as exc:
         raise ValueError(f"screening: {exc}") from exc
+
+    def setting(key: str) -> Any:
+        # A version published before a later key existed gets that key's default.
+        if key in LATER_KEYS and key not in rules:
+            return DEFAULT_RULES[key]
+        return rules.get(key)
+
     rated: dict[str, dict[str, Timescale | None]] = {}
-    for clock in RATED_CLOCKS:
-        by_rating = rules.get(clock)
+    for clock, keys in KEYED_CLOCKS.items():
+        by_rating = setting(clock)
+        word = "stage" if clock == "escalation" else "rating"
         if not isinstance(by_rating, Mapping):
-            raise ValueError(
-                f"{clock}: give a timescale for each rating (RED, AMBER, GREEN, BLUE)."
-            )
-        unknown = set(by_rating) - set(RATINGS)
+            raise ValueError(f"{clock}: give a timescale for each {word} ({', '.join(keys)}).")
+        unknown = set(by_rating) - set(keys)
         if unknown:
-            raise ValueError(f"{clock}: unknown rating {', '.join(sorted(unknown))}.")
+            raise ValueError(f"{clock}: unknown {word} {', '.join(sorted(unknown))}.")
         rated[clock] = {}
-        for rating in RATINGS:
+        for rating in keys:
             try:
                 rated[clock][rating] = Timescale.from_dict(by_rating.get(rating))
             except ValueError as exc:
                 raise ValueError(f"{clock} {rating}: {exc}") from exc
+    fixed: dict[str, Timescale | None] = {}
+    for clock in FIXED_CLOCKS:
+        try:
+            fixed[clock] = Timescale.from_dict(setting(clock))
+        except ValueError as exc:
+            raise ValueError(f"{clock}: {exc}") from exc
     # A version published before the repeat rule existed has no "repeat": it gets the default.
     repeat = parse_repeat(rules.get("repeat", DEFAULT_REPEAT_RULE))
     return Rules(
@@ -168,6 +229,8 @@ def parse_rules(
         rated=rated,
         due_soon_fraction=due_soon_fraction,
         repeat=repeat,
+        fixed=fixed,
+        oversight=parse_oversight(setting("oversight")),
     )
 
 

@@ -32,7 +32,19 @@ if TYPE_CHECKING:
 # Models are imported inside the fixtures, so this plugin also loads when a framework-free
 # package (frontdoor/clocks) runs its tests with ``-p no:django``.
 
-APP_LABELS = ("accounts", "audit", "policies", "people", "intake", "mash", "protection")
+APP_LABELS = (
+    "accounts",
+    "audit",
+    "policies",
+    "people",
+    "intake",
+    "mash",
+    "protection",
+    "oversight",
+    "strategy",
+    "assessments",
+    "escalations",
+)
 
 
 # ----------------------------------------------------------------------- helpers
@@ -185,6 +197,11 @@ def auditor(org: SimpleNamespace) -> User:
 @pytest.fixture
 def partnership_lead(org: SimpleNamespace) -> User:
     return _persona("partnership_lead")
+
+
+@pytest.fixture
+def head_of_service(org: SimpleNamespace) -> User:
+    return _persona("head_of_service")
 
 
 @pytest.fixture

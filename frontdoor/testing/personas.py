@@ -89,6 +89,7 @@ PERSONAS: dict[str, PersonaSpec] = {
     "analyst": PersonaSpec(Role.PERFORMANCE_ANALYST, "performance", "council", "Ana", "Lyst"),
     "auditor": PersonaSpec(Role.AUDITOR, None, "council", "Audrey", "Auditor"),
     "partnership_lead": PersonaSpec(Role.PARTNERSHIP_LEAD, None, "council", "Pat", "Lead"),
+    "head_of_service": PersonaSpec(Role.HEAD_OF_SERVICE, None, "council", "Hilary", "Head"),
     "administrator": PersonaSpec(Role.ADMINISTRATOR, None, "council", "Adam", "Admin"),
     "outsider": PersonaSpec("", None, None, "Olly", "Outsider"),
 }

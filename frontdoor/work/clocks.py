@@ -12,12 +12,16 @@ from frontdoor.policies.rules import rules_for
 from frontdoor.protection.models import Transfer
 
 
-def _reading(
+def clock_reading(
     policy: Any, started_at: datetime, due_at: datetime | None, done: datetime | None, now: datetime
 ) -> ClockReading:
+    """The state of one clock (started, due, completed) read against its own policy version."""
     return rules_for(policy).reading(
         started_at=started_at, due_at=due_at, completed_at=done, now=now
     )
+
+
+_reading = clock_reading
 
 
 def screening_clock(link: ContactChild, now: datetime) -> ClockReading:

@@ -6,7 +6,7 @@ record's own policy. Completed-clock timeliness is counted in the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -182,6 +182,36 @@ def _visits(now: datetime, qs: QuerySet[Transfer]) -> Iterable[WorkItem]:
         )
 
 
+@dataclass(frozen=True)
+class QueueSource:
+    """Open work of one kind, contributed by an app (register it from ``AppConfig.ready``).
+
+    ``team(user, now)`` and ``mine(user, now)`` give the items for the user's team queue and
+    their own queue (each checks the user's permissions; nothing for a user it does not
+    concern); ``everything(now)`` gives every open item for the overview, whose rows are
+    ``stages`` in order; ``timeliness(since)`` counts clocks completed since then.
+    """
+
+    key: str
+    stages: tuple[str, ...]
+    team: Callable[[Any, datetime], Iterable[WorkItem]]
+    mine: Callable[[Any, datetime], Iterable[WorkItem]]
+    everything: Callable[[datetime], Iterable[WorkItem]]
+    timeliness: Callable[[datetime], list[Timeliness]]
+
+
+_SOURCES: dict[str, QueueSource] = {}
+
+
+def queue_source_register(source: QueueSource) -> None:
+    """Add (or replace, by key) a source of work items."""
+    _SOURCES[source.key] = source
+
+
+def queue_sources() -> list[QueueSource]:
+    return list(_SOURCES.values())
+
+
 def _sorted(items: Iterable[WorkItem]) -> list[WorkItem]:
     return sorted(items, key=lambda item: item.sort_key)
 
@@ -205,6 +235,8 @@ def team_queue(user: Any, now: datetime) -> list[WorkItem]:
         transfers = visible_transfers(user, Transfer.objects.all())
         items += _acceptances(now, transfers)
         items += _visits(now, transfers)
+    for source in queue_sources():
+        items += source.team(user, now)
     return _sorted(items)
 
 
@@ -221,6 +253,8 @@ def my_queue(user: Any, now: datetime) -> list[WorkItem]:
     if user.role == Role.ASSESSMENT_MANAGER:
         items += _acceptances(now, Transfer.objects.filter(to_team_id=user.team_id))
     items += _visits(now, Transfer.objects.filter(allocated_to=user))
+    for source in queue_sources():
+        items += source.mine(user, now)
     return _sorted(items)
 
 
@@ -270,6 +304,11 @@ def _count(stage: str, items: Iterable[WorkItem]) -> StageCounts:
     return counts
 
 
+def timeliness_of(label: str, qs: QuerySet[Any], done: str, due: str) -> Timeliness:
+    """How many of ``qs`` completed (``done`` set) and how many of those by ``due``."""
+    return _timeliness(label, qs, done, due)
+
+
 def _timeliness(label: str, qs: QuerySet[Any], done: str, due: str) -> Timeliness:
     row = qs.filter(**{f"{done}__isnull": False, f"{due}__isnull": False}).aggregate(
         completed=Count("pk"), met=Count("pk", filter=Q(**{f"{done}__lte": F(due)}))
@@ -289,6 +328,9 @@ def front_door_overview(now: datetime, period_days: int = 28) -> Overview:
         _count(Stage.ACCEPTANCE, _acceptances(now, transfers)),
         _count(Stage.VISIT, _visits(now, transfers)),
     ]
+    for source in queue_sources():
+        items = list(source.everything(now))
+        stages += [_count(stage, (i for i in items if i.stage == stage)) for stage in source.stages]
     since = now - timedelta(days=period_days)
     timeliness = [
         _timeliness(
@@ -328,4 +370,6 @@ def front_door_overview(now: datetime, period_days: int = 28) -> Overview:
             "visit_due_at",
         ),
     ]
+    for source in queue_sources():
+        timeliness += source.timeliness(since)
     return Overview(stages=stages, timeliness=timeliness, period_days=period_days)

@@ -43,6 +43,18 @@ COLUMNS = {
     "AL": Perm.ACCESS_LOG_VIEW,
     "RC": Perm.RECONCILIATION_VIEW,
     "DR": Perm.DUPLICATE_REVIEW,
+    "SV": Perm.STRATEGY_VIEW,
+    "SW": Perm.STRATEGY_WORK,
+    "PW": Perm.PROTECTION_WORK,
+    "AV": Perm.ASSESSMENT_VIEW,
+    "AW": Perm.ASSESSMENT_WORK,
+    "AA": Perm.ASSESSMENT_AUTHORISE,
+    "ER": Perm.ESCALATION_RAISE,
+    "EE": Perm.ESCALATION_VIEW,
+    "EX": Perm.ESCALATION_RESPOND,
+    "SR": Perm.SUPERVISION_RECORD,
+    "SP": Perm.SUPERVISION_VIEW,
+    "MO": Perm.OVERSIGHT_RECORD,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
@@ -58,8 +70,28 @@ assessment_manager        .  x  .  x  .  .  .  .  .  x  x  x  x  x  x  .  .  .
 performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
 auditor                   .  x  .  x  .  .  x  .  .  x  .  .  x  .  x  x  x  .
 partnership_lead          .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
+head_of_service           .  x  .  x  .  .  x  .  .  x  .  .  x  x  x  .  .  .
 administrator             .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .
 (none)                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+"""
+
+# After the front door: strategy discussions, section 47, assessments, escalations,
+# supervision and management oversight.
+TABLE_2 = """
+role                      SV SW PW AV AW AA ER EE EX SR SP MO
+contact_officer           .  .  .  .  .  .  x  x  .  .  .  .
+contact_centre_manager    .  .  .  .  .  .  x  x  x  x  x  x
+mash_social_worker        x  x  .  x  .  .  x  x  x  .  x  .
+mash_manager              x  x  x  x  .  .  x  x  x  x  x  x
+partner_practitioner      x  .  .  .  .  .  x  x  x  .  .  .
+assessment_social_worker  x  x  x  x  x  .  x  x  x  .  x  .
+assessment_manager        x  x  x  x  x  x  x  x  x  x  x  x
+performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .
+auditor                   x  .  .  x  .  .  .  x  .  .  x  .
+partnership_lead          .  .  .  .  .  .  x  x  x  .  .  .
+head_of_service           x  .  .  x  .  x  x  x  x  x  x  x
+administrator             .  .  .  .  .  .  .  .  .  .  .  .
+(none)                    .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -76,7 +108,8 @@ def _parse(table: str) -> dict[str, frozenset[Perm]]:
     return expected
 
 
-EXPECTED = _parse(TABLE)
+_FRONT_DOOR, _AFTER = _parse(TABLE), _parse(TABLE_2)
+EXPECTED = {role: _FRONT_DOOR[role] | _AFTER[role] for role in _FRONT_DOOR}
 CASES = [(role, perm) for role in EXPECTED for perm in Perm]
 
 
