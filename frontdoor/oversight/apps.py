@@ -5,3 +5,12 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "frontdoor.oversight"
     verbose_name = "Supervision and management oversight"
+
+    def ready(self) -> None:
+        from frontdoor.people.chronology import Category, category_register
+
+        category_register(
+            Category(
+                "oversight", "Supervision and management oversight", ("oversight.", "supervision.")
+            )
+        )

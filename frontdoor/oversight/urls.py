@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from frontdoor.oversight import views
+
+urlpatterns = [
+    path("children/<int:pk>/oversight/new/", views.oversight_new, name="oversight-new"),
+]
