@@ -1,3 +1,3 @@
-from django.urls import path  # noqa: F401
+from typing import Any
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[Any] = []
