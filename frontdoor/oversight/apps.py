@@ -7,10 +7,13 @@ class OversightConfig(AppConfig):
     verbose_name = "Supervision and management oversight"
 
     def ready(self) -> None:
+        from frontdoor.oversight.queues import SOURCE
         from frontdoor.people.chronology import Category, category_register
+        from frontdoor.work.queues import queue_source_register
 
         category_register(
             Category(
                 "oversight", "Supervision and management oversight", ("oversight.", "supervision.")
             )
         )
+        queue_source_register(SOURCE)

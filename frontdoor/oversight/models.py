@@ -37,3 +37,69 @@ class OversightEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Management oversight {self.pk} ({self.child})"
+
+
+class SupervisionRecord(models.Model):
+    """A case supervision: a manager and the allocated social worker reflect on one child.
+
+    ``clock_started_at``/``due_at`` are the supervision clock this session completed (from the
+    allocation or the previous supervision); ``next_due_at`` starts the next one, from
+    ``held_at`` under ``policy`` (the version in force when it was held).
+    """
+
+    child = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="supervision_records"
+    )
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    held_at = models.DateTimeField()
+    lived_experience = models.TextField(help_text="What is the child's lived experience?")
+    working_well = models.TextField(help_text="What is working well?")
+    worries = models.TextField(help_text="What are we worried about?")
+    analysis = models.TextField(help_text="Analysis: what does it mean for the child?")
+    decisions = models.TextField(help_text="Decisions and the plan.")
+    clock_started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "worker", "held_at"], name="one_supervision_per_case_and_time"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recorded_at__gte=models.F("held_at")),
+                name="supervision_recorded_after_held",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case supervision {self.pk} ({self.child})"
+
+
+class SupervisionAction(models.Model):
+    """An action agreed in supervision: what, who owns it, by when, and when it was done."""
+
+    supervision = models.ForeignKey(
+        SupervisionRecord, on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    #: The end of ``due_on`` (local time): when the action's clock is due.
+    due_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Supervision action {self.pk}"

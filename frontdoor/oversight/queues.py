@@ -1,0 +1,108 @@
+"""Supervision in the work queues: cases due supervision, and open supervision actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from frontdoor.accounts.access import Perm, can
+from frontdoor.clocks import ClockState
+from frontdoor.oversight.access import supervised_workers
+from frontdoor.oversight.models import SupervisionAction, SupervisionRecord
+from frontdoor.oversight.selectors import (
+    CaseSupervision,
+    action_clock,
+    allocated_children,
+    case_supervisions,
+    open_actions,
+)
+from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+
+SUPERVISION_DUE = "Case supervision due"
+ACTION_OPEN = "Supervision action"
+STAGES = (SUPERVISION_DUE, ACTION_OPEN)
+PRESSING = (ClockState.DUE_SOON, ClockState.OVERDUE)
+
+
+def _case_item(case: CaseSupervision, url: str) -> WorkItem:
+    return WorkItem(
+        SUPERVISION_DUE,
+        case.child,
+        f"C{case.child.pk}",
+        "",
+        case.reading,
+        url,
+        case.worker.display_name,
+    )
+
+
+def _action_items(actions: Iterable[SupervisionAction], now: datetime) -> Iterable[WorkItem]:
+    for action in actions:
+        yield WorkItem(
+            ACTION_OPEN,
+            action.supervision.child,
+            f"SA{action.pk}",
+            "",
+            action_clock(action, now),
+            reverse("supervision-detail", args=[action.supervision_id]),
+            action.owner.display_name,
+        )
+
+
+def team(user: Any, now: datetime) -> Iterable[WorkItem]:
+    """For a manager: their team's cases whose supervision is due soon or overdue."""
+    if not can(user, Perm.SUPERVISION_RECORD):
+        return []
+    cases = case_supervisions(allocated_children(supervised_workers(user)), now)
+    return [
+        _case_item(case, reverse("supervision-new", args=[case.child.pk]))
+        for case in cases
+        if case.reading.state in PRESSING
+    ]
+
+
+def mine(user: Any, now: datetime) -> Iterable[WorkItem]:
+    """For a worker: their own cases' supervision clocks and the actions they own."""
+    if not can(user, Perm.SUPERVISION_VIEW):
+        return []
+    cases = case_supervisions(allocated_children([user]), now)
+    items = [_case_item(case, reverse("child-detail", args=[case.child.pk])) for case in cases]
+    items += _action_items(open_actions(SupervisionAction.objects.filter(owner=user)), now)
+    return items
+
+
+def everything(now: datetime) -> Iterable[WorkItem]:
+    cases = case_supervisions(allocated_children(), now)
+    items = [_case_item(case, reverse("supervision-new", args=[case.child.pk])) for case in cases]
+    items += _action_items(open_actions(SupervisionAction.objects.all()), now)
+    return items
+
+
+def timeliness(since: datetime) -> list[Timeliness]:
+    return [
+        timeliness_of(
+            "Case supervision",
+            SupervisionRecord.objects.filter(held_at__gte=since),
+            "held_at",
+            "due_at",
+        ),
+        timeliness_of(
+            "Supervision actions",
+            SupervisionAction.objects.filter(completed_at__gte=since),
+            "completed_at",
+            "due_at",
+        ),
+    ]
+
+
+SOURCE = QueueSource(
+    key="supervision",
+    stages=STAGES,
+    team=team,
+    mine=mine,
+    everything=everything,
+    timeliness=timeliness,
+)

@@ -1,0 +1,267 @@
+"""Reads for supervision and management oversight: case supervision clocks, per-worker counts,
+and what a child's page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+
+from frontdoor.accounts.access import Perm, can
+from frontdoor.accounts.models import User
+from frontdoor.clocks import ClockReading, ClockState
+from frontdoor.oversight.access import (
+    can_record_supervision,
+    sees_all,
+    supervised_workers,
+    visible_supervisions,
+)
+from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
+from frontdoor.people.models import Person, PersonKind
+from frontdoor.policies.models import PolicyVersion
+from frontdoor.policies.rules import rules_for
+from frontdoor.policies.selectors import policy_in_force
+from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.work.clocks import clock_reading
+
+CLOCK = "supervision"
+
+
+@dataclass(frozen=True)
+class SupervisionClock:
+    """When a case's supervision clock started, when it is due, and under which policy."""
+
+    started_at: datetime
+    due_at: datetime | None
+    policy: PolicyVersion
+
+
+def supervision_clock(
+    allocated_at: datetime,
+    previous: SupervisionRecord | None,
+    policy_at: Callable[[datetime], PolicyVersion] = policy_in_force,
+) -> SupervisionClock:
+    """The clock running after ``previous`` (or, with none since the allocation, from it)."""
+    if previous is not None and previous.held_at >= allocated_at:
+        return SupervisionClock(previous.held_at, previous.next_due_at, previous.policy)
+    policy = policy_at(allocated_at)
+    return SupervisionClock(allocated_at, rules_for(policy).due(CLOCK, allocated_at), policy)
+
+
+def _allocation_subquery() -> Subquery:
+    return Subquery(
+        Transfer.objects.filter(
+            child=OuterRef("pk"),
+            status=TransferStatus.ACCEPTED,
+            allocated_to=OuterRef("allocated_worker"),
+        )
+        .order_by("-responded_at")
+        .values("responded_at")[:1]
+    )
+
+
+def allocated_at(child: Person) -> datetime:
+    """When the case was allocated to its worker: the accepting transfer's response time
+    (the child's record's creation when no transfer says so, e.g. after a merge)."""
+    found = (
+        Transfer.objects.filter(
+            child=child, status=TransferStatus.ACCEPTED, allocated_to_id=child.allocated_worker_id
+        )
+        .order_by("-responded_at")
+        .values_list("responded_at", flat=True)
+        .first()
+    )
+    return found or child.created_at
+
+
+def allocated_children(workers: QuerySet[User] | Iterable[User] | None = None) -> QuerySet[Person]:
+    """Children whose case is open (allocated to a worker), optionally to these workers."""
+    qs = Person.objects.filter(
+        kind=PersonKind.CHILD, merged_into__isnull=True, allocated_worker__isnull=False
+    )
+    if workers is not None:
+        qs = qs.filter(allocated_worker__in=workers)
+    return qs
+
+
+@dataclass(frozen=True)
+class CaseSupervision:
+    """One allocated case and its supervision clock now."""
+
+    child: Person
+    worker: User
+    allocated_at: datetime
+    last: SupervisionRecord | None
+    reading: ClockReading
+
+
+def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSupervision]:
+    """The supervision clock of each allocated child in ``children``, soonest due first."""
+    rows = list(
+        children.filter(allocated_worker__isnull=False)
+        .select_related("allocated_worker", "allocated_worker__team")
+        .annotate(
+            allocation_at=_allocation_subquery(),
+            last_supervision_id=Subquery(
+                SupervisionRecord.objects.filter(child=OuterRef("pk"))
+                .order_by("-held_at", "-id")
+                .values("id")[:1]
+            ),
+        )
+    )
+    last = SupervisionRecord.objects.select_related("policy").in_bulk(
+        [r.last_supervision_id for r in rows if r.last_supervision_id]
+    )
+    versions = list(PolicyVersion.objects.order_by("-effective_from", "-version"))
+
+    def policy_at(at: datetime) -> PolicyVersion:
+        # The versions read once for the whole list (as ``policy_in_force`` would answer).
+        return next((v for v in versions if v.effective_from <= at), None) or policy_in_force(at)
+
+    cases = []
+    for child in rows:
+        started = child.allocation_at or child.created_at
+        previous = last.get(child.last_supervision_id)
+        clock = supervision_clock(started, previous, policy_at)
+        assert child.allocated_worker is not None
+        cases.append(
+            CaseSupervision(
+                child=child,
+                worker=child.allocated_worker,
+                allocated_at=started,
+                last=previous,
+                reading=clock_reading(clock.policy, clock.started_at, clock.due_at, None, now),
+            )
+        )
+    return sorted(cases, key=_due_first)
+
+
+def _due_first(case: CaseSupervision) -> tuple[int, datetime, str]:
+    due = case.reading.due_at
+    return (0 if due else 1, due or case.reading.started_at, case.child.full_name)
+
+
+@dataclass
+class WorkerRow:
+    """One worker on their manager's supervision page."""
+
+    worker: User
+    counts: dict[ClockState, int] = field(default_factory=dict)
+    last_supervision_at: datetime | None = None
+
+    @property
+    def overdue(self) -> int:
+        return self.counts.get(ClockState.OVERDUE, 0)
+
+    @property
+    def due_soon(self) -> int:
+        return self.counts.get(ClockState.DUE_SOON, 0)
+
+    @property
+    def on_time(self) -> int:
+        return self.counts.get(ClockState.ON_TIME, 0)
+
+    @property
+    def cases(self) -> int:
+        return sum(self.counts.values())
+
+
+def worker_rows(user: Any, now: datetime) -> list[WorkerRow]:
+    """Each worker ``user`` supervises, with their cases' supervision clocks counted by state
+    and the date of their last supervision."""
+    workers = list(supervised_workers(user).select_related("team"))
+    rows = {w.pk: WorkerRow(w) for w in workers}
+    for case in case_supervisions(allocated_children(workers), now):
+        row = rows[case.worker.pk]
+        row.counts[case.reading.state] = row.counts.get(case.reading.state, 0) + 1
+    latest = (
+        SupervisionRecord.objects.filter(worker__in=workers)
+        .values("worker")
+        .annotate(last=Max("held_at"))
+    )
+    for item in latest:
+        rows[item["worker"]].last_supervision_at = item["last"]
+    return sorted(
+        rows.values(),
+        key=lambda r: (
+            r.worker.team.name if r.worker.team else "",
+            r.worker.last_name,
+            r.worker.first_name,
+            r.worker.username,
+        ),
+    )
+
+
+def open_actions(qs: QuerySet[SupervisionAction]) -> QuerySet[SupervisionAction]:
+    return qs.filter(completed_at__isnull=True).select_related(
+        "owner", "supervision__child", "supervision__policy"
+    )
+
+
+def action_clock(action: SupervisionAction, now: datetime) -> ClockReading:
+    """From the supervision to the end of the action's due date."""
+    supervision = action.supervision
+    return clock_reading(
+        supervision.policy, supervision.held_at, action.due_at, action.completed_at, now
+    )
+
+
+def record_clock(record: SupervisionRecord, now: datetime) -> ClockReading:
+    """Was this supervision held by the date it was due?"""
+    return clock_reading(record.policy, record.clock_started_at, record.due_at, record.held_at, now)
+
+
+@dataclass(frozen=True)
+class ChildOversight:
+    """What a child's page shows about supervision and management oversight."""
+
+    child: Person
+    entries: list[OversightEntry]
+    supervisions: list[SupervisionRecord]
+    can_record_oversight: bool
+    can_record_supervision: bool
+
+
+def oversight_for_child(child: Person, user: Any) -> ChildOversight:
+    """The child's management oversight entries and the supervision records ``user`` may see,
+    newest first."""
+    entries = list(OversightEntry.objects.filter(child=child).select_related("recorded_by"))
+    supervisions = list(
+        visible_supervisions(user, SupervisionRecord.objects.filter(child=child)).select_related(
+            "worker", "supervisor"
+        )
+    )
+    return ChildOversight(
+        child=child,
+        entries=entries,
+        supervisions=supervisions,
+        can_record_oversight=can(user, Perm.OVERSIGHT_RECORD),
+        can_record_supervision=can_record_supervision(user, child),
+    )
+
+
+def records_for(user: Any) -> QuerySet[SupervisionRecord]:
+    """The supervision records ``user`` may read, newest first."""
+    return visible_supervisions(user, SupervisionRecord.objects.all()).select_related(
+        "child", "worker", "supervisor", "policy"
+    )
+
+
+__all__ = [
+    "CaseSupervision",
+    "ChildOversight",
+    "WorkerRow",
+    "action_clock",
+    "allocated_at",
+    "allocated_children",
+    "case_supervisions",
+    "oversight_for_child",
+    "record_clock",
+    "records_for",
+    "sees_all",
+    "supervision_clock",
+    "worker_rows",
+]
