@@ -19,4 +19,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_screen": Perm.SCREEN in perms,
         "can_reconcile": Perm.RECONCILIATION_VIEW in perms,
         "can_review_duplicates": Perm.DUPLICATE_REVIEW in perms,
+        "can_supervision": Perm.SUPERVISION_VIEW in perms,
     }

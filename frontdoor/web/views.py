@@ -41,6 +41,7 @@ from frontdoor.matching.linking import triage_answer
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
 from frontdoor.matching.views import child_panel
+from frontdoor.oversight.selectors import oversight_for_child
 from frontdoor.people.chronology import categories as chronology_categories
 from frontdoor.people.chronology import chronology_for, record_ids_for
 from frontdoor.people.forms import ChronologyFilterForm
@@ -468,6 +469,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": timeline_for_child(child.pk),
             "repeat": child_check(child),
             "duplicates": child_panel(request, child),
+            "oversight_for_child": oversight_for_child(child, request.user),
         },
     )
 
