@@ -5,3 +5,13 @@ class EscalationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "frontdoor.escalations"
     verbose_name = "Escalations and professional disagreements"
+
+    def ready(self) -> None:
+        from frontdoor.escalations.queues import SOURCE
+        from frontdoor.people.chronology import Category, category_register
+        from frontdoor.work.queues import queue_source_register
+
+        queue_source_register(SOURCE)
+        category_register(
+            Category("escalations", "Escalations and disagreements", ("escalation.",))
+        )

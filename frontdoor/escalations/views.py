@@ -1,0 +1,535 @@
+"""Pages for escalations: the list, one escalation, raise, answer, escalate, withdraw; and a
+referrer's "Disagree with this decision?" page behind their referral's outcome link."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from frontdoor.accounts.access import Perm, can
+from frontdoor.accounts.middleware import PUBLIC, requires
+from frontdoor.accounts.models import Role
+from frontdoor.accounts.services import secret_digest
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.selectors import timeline_for
+from frontdoor.audit.services import access_log_record
+from frontdoor.escalations import services
+from frontdoor.escalations.access import (
+    can_raise_about,
+    can_respond,
+    is_raiser,
+    owns_stage,
+    visible_escalations,
+)
+from frontdoor.escalations.forms import DisagreeForm, RaiseForm, ReasonForm, RespondForm
+from frontdoor.escalations.models import (
+    Escalation,
+    EscalationAbout,
+    EscalationStageName,
+    EscalationStatus,
+)
+from frontdoor.escalations.records import (
+    record_by_reference,
+    record_facts,
+    record_find,
+    record_key,
+    record_url,
+)
+from frontdoor.escalations.selectors import (
+    current_clock,
+    escalation_rows,
+    escalation_stages,
+    escalations_by_submission,
+)
+from frontdoor.intake.models import ContactChild, Submission
+from frontdoor.intake.selectors import short_name
+from frontdoor.intake.submissions import submission_by_feedback_token
+from frontdoor.mash.models import Decision
+from frontdoor.people.models import Person
+from frontdoor.web.pages import log_view, run_service
+
+logger = logging.getLogger(__name__)
+GET_POST = require_http_methods(["GET", "POST"])
+STATUS_FILTERS = (("open", "Open"), ("resolved", "Resolved"), ("withdrawn", "Withdrawn"))
+#: A referrer's outcome link may send this many forms an hour (a fixed window in the cache).
+PUBLIC_POSTS_PER_HOUR = 10
+
+
+def _escalation(request: HttpRequest, pk: int) -> Escalation:
+    return get_object_or_404(
+        visible_escalations(
+            request.user,
+            Escalation.objects.select_related(
+                "child",
+                "raised_by",
+                "raiser_agency",
+                "team",
+                "practitioner",
+                "concerns_agency",
+                "resolved_by",
+                "submission",
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def _record(escalation: Escalation) -> Model | None:
+    return record_find(escalation.record_type, escalation.record_id)
+
+
+# --------------------------------------------------------------------------- list and detail
+
+
+@requires(Perm.ESCALATION_VIEW)
+@require_GET
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    status = status if status in dict(STATUS_FILTERS) or status == "all" else "open"
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in EscalationStageName.values else ""
+    rows = escalation_rows(
+        request.user, status="" if status == "all" else status, stage=stage, now=timezone.now()
+    )
+    return render(
+        request,
+        "escalations/list.html",
+        {
+            "rows": rows,
+            "status": status,
+            "stage": stage,
+            "status_filters": STATUS_FILTERS,
+            "stage_filters": EscalationStageName.choices,
+            "can_raise": can(request.user, Perm.ESCALATION_RAISE),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, escalation: Escalation) -> dict[str, Any]:
+    now = timezone.now()
+    record = _record(escalation)
+    stages = escalation_stages(escalation, now)
+    current = [row for row, _ in stages if row.stage == escalation.stage]
+    raiser = is_raiser(request.user, escalation)
+    escalatable = False
+    if raiser and services.next_stage(escalation.stage) is not None and current:
+        row = current[0]
+        escalatable = escalation.status == EscalationStatus.RESOLVED or (
+            escalation.is_open and row.due_at is not None and now > row.due_at
+        )
+    return {
+        "escalation": escalation,
+        "child": escalation.child,
+        "record_link": record_url(record, request.user) if record is not None else "",
+        "stages": stages,
+        "reading": current_clock(escalation, now),
+        "may_respond": can_respond(request.user, escalation),
+        "may_escalate": escalatable,
+        "may_withdraw": raiser and escalation.is_open,
+        "can_see_child": can(request.user, Perm.CHILD_VIEW),
+        "events": timeline_for([("escalation", escalation.pk)]),
+    }
+
+
+@requires(Perm.ESCALATION_VIEW)
+@require_GET
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    log_view(request, [escalation.child], escalation)
+    return render(request, "escalations/detail.html", _detail_context(request, escalation))
+
+
+# --------------------------------------------------------------------------- raise
+
+
+def _fixed_record(request: HttpRequest) -> Model | None:
+    """The record named by ``?record=<model name>:<id>`` (404 unless the user may raise one)."""
+    value = request.GET.get("record", "")
+    if not value:
+        return None
+    record_type, _, raw_id = value.partition(":")
+    if not raw_id.isdigit() or len(raw_id) > 18:
+        raise Http404
+    record = record_find(record_type, int(raw_id))
+    if record is None or not can_raise_about(request.user, record):
+        raise Http404
+    return record
+
+
+@requires(Perm.ESCALATION_RAISE)
+@GET_POST
+def escalation_new(request: HttpRequest) -> HttpResponse:
+    """Raise an escalation: about a record named in the query string (from its page), or by
+    typing the record's reference."""
+    fixed = _fixed_record(request)
+    facts = record_facts(fixed) if fixed is not None else None
+    child = Person.objects.filter(pk=facts.child_id).first() if facts else None
+    if fixed is not None and child is None:
+        raise Http404
+    form = RaiseForm(request.POST or None, needs_reference=fixed is None)
+    partner = request.user.role == Role.PARTNER_PRACTITIONER  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        record = fixed
+        if record is None:
+            record = record_by_reference(data["reference"], data["about"], partner=partner)
+            if record is None or not can_raise_about(request.user, record):
+                form.add_error(
+                    "reference",
+                    "No record you can raise an escalation about has that reference",
+                )
+                record = None
+        if record is not None:
+            record_type, record_id = record_key(record)
+            owner = Person.objects.filter(pk=record_facts(record).child_id).first()
+            if owner is None:
+                raise Http404
+            done = run_service(
+                form,
+                lambda: services.escalation_raise(
+                    child=owner,
+                    record_type=record_type,
+                    record_id=record_id,
+                    about=data["about"],
+                    disagreement=data["disagreement"],
+                    outcome_sought=data["outcome_sought"],
+                    by=request.user,  # type: ignore[arg-type]
+                ),
+            )
+            if done is not None:
+                return redirect("escalation-detail", done.pk)
+    if fixed is not None and child is not None:
+        log_view(request, [child], fixed)
+    return render(
+        request,
+        "escalations/raise.html",
+        {
+            "form": form,
+            "record": fixed,
+            "record_label": facts.label if facts else "",
+            "child": child,
+            "about_choices": EscalationAbout.choices,
+            "partner": partner,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- answer
+
+
+@requires(Perm.ESCALATION_RESPOND)
+@GET_POST
+def escalation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    stage = request.POST.get("stage", "") if request.method == "POST" else escalation.stage
+    if stage not in EscalationStageName.values:
+        stage = escalation.stage
+    if request.method == "GET" and not can_respond(request.user, escalation):
+        raise PermissionDenied
+    if request.method == "POST" and not owns_stage(request.user, escalation, stage):
+        raise PermissionDenied
+    form = RespondForm(request.POST or None, initial={"stage": escalation.stage})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.escalation_respond(
+                escalation=escalation,
+                stage=data["stage"],
+                result=data["result"],
+                response=data["response"],
+                learning=data["learning"],
+                by=request.user,  # type: ignore[arg-type]
+            ),
+        )
+        if done is not None:
+            return redirect("escalation-detail", escalation.pk)
+    log_view(request, [escalation.child], escalation)
+    context = _detail_context(request, escalation)
+    context.update(
+        {
+            "form": form,
+            "last_stage": services.next_stage(escalation.stage) is None,
+            "stage_label": escalation.get_stage_display(),
+        }
+    )
+    return render(request, "escalations/respond.html", context)
+
+
+def _raiser_form(
+    request: HttpRequest,
+    pk: int,
+    template: str,
+    action: Any,
+) -> HttpResponse:
+    escalation = _escalation(request, pk)
+    if not is_raiser(request.user, escalation):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        done = run_service(form, lambda: action(escalation, reason))
+        if done is not None:
+            return redirect("escalation-detail", escalation.pk)
+    log_view(request, [escalation.child], escalation)
+    context = _detail_context(request, escalation)
+    following = services.next_stage(escalation.stage)
+    context.update(
+        {
+            "form": form,
+            "next_label": EscalationStageName(following).label if following else "",
+        }
+    )
+    return render(request, template, context)
+
+
+@requires(Perm.ESCALATION_RAISE)
+@GET_POST
+def escalation_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The raiser takes it to the next stage (no answer in time, or an answer not accepted)."""
+    return _raiser_form(
+        request,
+        pk,
+        "escalations/escalate.html",
+        lambda escalation, reason: services.escalation_escalate(
+            escalation=escalation,
+            reason=reason,
+            by=request.user,  # type: ignore[arg-type]
+        ),
+    )
+
+
+@requires(Perm.ESCALATION_RAISE)
+@GET_POST
+def escalation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _raiser_form(
+        request,
+        pk,
+        "escalations/withdraw.html",
+        lambda escalation, reason: services.escalation_withdraw(
+            escalation=escalation,
+            reason=reason,
+            by=request.user,  # type: ignore[arg-type]
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- referrers
+
+
+@dataclass(frozen=True)
+class ChildChoice:
+    key: str
+    name: str
+    child: Person
+    record: Model
+    about: str
+
+
+def _referrer_choices(submission: Submission) -> list[ChildChoice]:
+    """Each child of the referral and what a disagreement about them is about: the signed-off
+    MASH decision, else the screening decision, else (nothing decided yet) the delay."""
+    if submission.contact_id is None:
+        return []
+    links = ContactChild.objects.filter(contact_id=submission.contact_id).select_related(
+        "child", "contact"
+    )
+    choices: list[ChildChoice] = []
+    for link in links.order_by("id"):
+        decision = (
+            Decision.objects.filter(
+                enquiry__referral__contact_child=link, signed_off_at__isnull=False
+            )
+            .select_related("enquiry")
+            .first()
+        )
+        name = short_name(link.child.first_name, link.child.last_name)
+        if decision is not None:
+            choices.append(ChildChoice(str(link.pk), name, link.child, decision, "decision"))
+        elif link.outcome:
+            choices.append(ChildChoice(str(link.pk), name, link.child, link, "decision"))
+        else:
+            choices.append(ChildChoice(str(link.pk), name, link.child, link, "delay"))
+    return choices
+
+
+def _public_posts_allowed(token: str) -> bool:
+    """Count this form in the link's one-hour window; False past the limit.
+
+    The same fixed window as the partner API's rate limit (``add`` then ``incr``); if the
+    cache fails the form is let through.
+    """
+    window = int(time.time() // 3600)
+    key = f"frontdoor:disagree:{secret_digest(token)[:32]}:{window}"
+    try:
+        cache.add(key, 0, timeout=7200)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=7200)
+            count = 1
+    except Exception:
+        logger.warning("Disagreement form not rate limited: the cache failed", exc_info=True)
+        return True
+    return count <= PUBLIC_POSTS_PER_HOUR
+
+
+def _public(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    # Not "no-referrer" like the outcome page: with it the browser sends "Origin: null" on
+    # this page's form and Django's CSRF check refuses it. "same-origin" still keeps the link's
+    # token from every other site.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _referrer(submission: Submission) -> tuple[str, str, str]:
+    referrer = (
+        submission.payload.get("referrer", {}) if isinstance(submission.payload, dict) else {}
+    )
+    referrer = referrer if isinstance(referrer, dict) else {}
+    return (
+        str(referrer.get("name") or "").strip(),
+        str(referrer.get("organisation") or "").strip(),
+        (submission.referrer_email or str(referrer.get("email") or "")).strip(),
+    )
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = _public(request, "escalations/public_too_many.html", {}, status=429)
+    response["Retry-After"] = str(max(1, math.ceil(3600 - time.time() % 3600)))
+    return response
+
+
+@requires(PUBLIC)
+@GET_POST
+def referral_disagree(request: HttpRequest, token: str) -> HttpResponse:
+    """A professional referrer tells us they disagree with the decision on their referral (or
+    its delay), and reads our answers to what they raised before."""
+    submission = submission_by_feedback_token(token)
+    if submission is None:
+        return _public(request, "referral/outcome_not_found.html", {}, status=404)
+    choices = _referrer_choices(submission)
+    name, organisation, email = _referrer(submission)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and len(choices) == 1 and not data.get("child"):
+        data["child"] = choices[0].key  # one child: nothing to choose
+    form = DisagreeForm(data, children=[(c.key, c.name) for c in choices])
+    if request.method == "POST":
+        if not _public_posts_allowed(token):
+            return _too_many(request)
+        if choices and form.is_valid():
+            chosen = next(c for c in choices if c.key == form.cleaned_data["child"])
+            record_type, record_id = record_key(chosen.record)
+            done = run_service(
+                form,
+                lambda: services.escalation_raise(
+                    child=chosen.child,
+                    record_type=record_type,
+                    record_id=record_id,
+                    about=chosen.about,
+                    disagreement=form.cleaned_data["disagreement"],
+                    outcome_sought=form.cleaned_data["outcome_sought"],
+                    by=None,
+                    raiser_name=name,
+                    raiser_organisation=organisation,
+                    raiser_email=email,
+                    submission=submission,
+                ),
+            )
+            if done is not None:
+                return redirect(request.path + "?sent=1")
+    raised = escalations_by_submission(submission)
+    children = [c.child for c in choices] or [e.child for e in raised]
+    if children:
+        access_log_record(
+            user=None,
+            children=children,
+            record=submission,
+            action=AccessAction.VIEW,
+            at=timezone.now(),
+            path=request.path,
+        )
+    return _public(
+        request,
+        "escalations/public_disagree.html",
+        {
+            "form": form,
+            "choices": choices,
+            "raised": raised,
+            "submission": submission,
+            "referrer_email": email,
+            "sent": request.GET.get("sent") == "1",
+            "outcome_url": request.path.rsplit("disagree/", 1)[0],
+            "names": {e.pk: short_name(e.child.first_name, e.child.last_name) for e in raised},
+            "now_time": timezone.now(),
+            "token": token,
+        },
+    )
+
+
+@requires(PUBLIC)
+@GET_POST
+def referral_disagree_escalate(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """A referrer does not accept our answer (or had none in time): the next stage."""
+    submission = submission_by_feedback_token(token)
+    if submission is None:
+        return _public(request, "referral/outcome_not_found.html", {}, status=404)
+    escalation = (
+        Escalation.objects.filter(pk=pk, submission=submission, raised_by__isnull=True)
+        .select_related("child")
+        .first()
+    )
+    if escalation is None:
+        return _public(request, "referral/outcome_not_found.html", {}, status=404)
+    form = ReasonForm(request.POST or None)
+    back = request.path.rsplit(f"{pk}/escalate/", 1)[0]
+    if request.method == "POST":
+        if not _public_posts_allowed(token):
+            return _too_many(request)
+        if form.is_valid():
+            done = run_service(
+                form,
+                lambda: services.escalation_escalate(
+                    escalation=escalation,
+                    reason=form.cleaned_data["reason"],
+                    by=None,
+                    submission=submission,
+                ),
+            )
+            if done is not None:
+                return redirect(back + "?sent=1")
+    access_log_record(
+        user=None,
+        children=[escalation.child],
+        record=escalation,
+        action=AccessAction.VIEW,
+        at=timezone.now(),
+        path=request.path,
+    )
+    following = services.next_stage(escalation.stage)
+    return _public(
+        request,
+        "escalations/public_escalate.html",
+        {
+            "form": form,
+            "escalation": escalation,
+            "name": short_name(escalation.child.first_name, escalation.child.last_name),
+            "back": back,
+            "next_label": EscalationStageName(following).label if following else "",
+        },
+    )
