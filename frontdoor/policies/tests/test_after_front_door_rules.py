@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,15 +39,15 @@ def with_(**changes: Any) -> dict[str, Any]:
 def test_the_defaults() -> None:
     rules = parse(DEFAULT_RULES)
     days = Unit.WORKING_DAYS
-    assert rules.timescale("strategy", "RED") == Timescale(0, days)
+    assert rules.timescale("strategy", "RED") == Timescale(Decimal(0), days)
     for rating in ("AMBER", "GREEN", "BLUE"):
-        assert rules.timescale("strategy", rating) == Timescale(1, days)
-    assert rules.timescale("strategy_minutes") == Timescale(1, days)
-    assert rules.timescale("icpc") == Timescale(15, days)
-    assert rules.timescale("assessment") == Timescale(45, days)
-    assert rules.timescale("supervision") == Timescale(20, days)
+        assert rules.timescale("strategy", rating) == Timescale(Decimal(1), days)
+    assert rules.timescale("strategy_minutes") == Timescale(Decimal(1), days)
+    assert rules.timescale("icpc") == Timescale(Decimal(15), days)
+    assert rules.timescale("assessment") == Timescale(Decimal(45), days)
+    assert rules.timescale("supervision") == Timescale(Decimal(20), days)
     assert [rules.timescale("escalation", s) for s in ESCALATION_STAGES] == [
-        Timescale(n, days) for n in (2, 3, 5, 10)
+        Timescale(Decimal(n), days) for n in (2, 3, 5, 10)
     ]
     assert rules.oversight.required_before == {"s47_no_conference", "assessment_not_in_need"}
 
@@ -84,7 +85,7 @@ def test_each_new_timescale_is_data_an_administrator_changes() -> None:
             oversight={"required_before": []},
         )
     )
-    assert rules.timescale("icpc") == Timescale(10, Unit.WORKING_DAYS)
+    assert rules.timescale("icpc") == Timescale(Decimal(10), Unit.WORKING_DAYS)
     assert rules.timescale("escalation", "partnership") is None
     assert not rules.oversight.needed("s47_no_conference")
 
