@@ -30,6 +30,13 @@ def local_date(value: Any) -> str:
     return str(value.strftime("%-d %b %Y"))
 
 
+def escalation_may_raise(user: Any, record: Any) -> bool:
+    """May ``user`` raise an escalation about ``record`` (for "Raise an escalation" links)?"""
+    from frontdoor.escalations.access import can_raise_about
+
+    return can_raise_about(user, record)
+
+
 def environment(**options: Any) -> Environment:
     base_loader = options.pop("loader")
     env = Environment(**options)
@@ -39,6 +46,7 @@ def environment(**options: Any) -> Environment:
         {
             "static": static,
             "url": url,
+            "escalation_may_raise": escalation_may_raise,
             "get_messages": get_messages,
             "service_name": settings.FRONTDOOR_SERVICE_NAME,
             "council_name": settings.FRONTDOOR_COUNCIL_NAME,

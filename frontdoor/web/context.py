@@ -20,4 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_reconcile": Perm.RECONCILIATION_VIEW in perms,
         "can_review_duplicates": Perm.DUPLICATE_REVIEW in perms,
         "can_supervision": Perm.SUPERVISION_VIEW in perms,
+        "can_escalations": Perm.ESCALATION_VIEW in perms,
     }

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.middleware import PUBLIC, requires
 from frontdoor.audit.selectors import timeline_for, timeline_for_child
+from frontdoor.escalations.selectors import escalations_for_child
 from frontdoor.intake import services as intake
 from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
@@ -470,6 +471,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeat": child_check(child),
             "duplicates": child_panel(request, child),
             "oversight_for_child": oversight_for_child(child, request.user),
+            "escalations_for_child": escalations_for_child(child, request.user),
         },
     )
 
