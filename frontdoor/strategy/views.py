@@ -1,0 +1,594 @@
+"""Pages for strategy discussions, section 47 enquiries and initial child protection
+conferences. Each view parses a form, calls one service, and redirects or renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms as django_forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from frontdoor.accounts.access import Perm, can, visible_transfers
+from frontdoor.accounts.middleware import requires
+from frontdoor.accounts.models import Agency, AgencyKind
+from frontdoor.audit.selectors import timeline_for
+from frontdoor.mash.models import Decision, Enquiry
+from frontdoor.oversight.services import oversight_given, oversight_needed
+from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
+from frontdoor.protection.models import Transfer
+from frontdoor.strategy import forms
+from frontdoor.strategy import services as strategy
+from frontdoor.strategy.access import (
+    can_work_discussion,
+    can_work_s47,
+    sees_all_of,
+    visible_actions,
+    visible_discussions,
+    visible_s47s,
+)
+from frontdoor.strategy.models import (
+    Conference,
+    DiscussionStatus,
+    S47Enquiry,
+    StrategyAction,
+    StrategyDiscussion,
+)
+from frontdoor.strategy.selectors import (
+    action_clock,
+    discussion_clock,
+    icpc_clock,
+    minutes_clock,
+)
+from frontdoor.web.pages import apply_errors, log_view
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _run(form: django_forms.Form, action: Callable[[], Any], rename: dict[str, str]) -> Any:
+    """Call a service; put its messages on the form (renaming its keys to the form's fields)."""
+    try:
+        return action()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {rename.get(key, key): value for key, value in error.error_dict.items()}
+            )
+        apply_errors(form, error)
+        return None
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+# ------------------------------------------------------------------ convening
+
+
+def _default_agencies() -> list[str]:
+    chosen: list[str] = []
+    for kind in (AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE, AgencyKind.HEALTH):
+        agency = Agency.objects.filter(kind=kind, active=True).order_by("id").first()
+        if agency is not None:
+            chosen.append(str(agency.pk))
+    return chosen
+
+
+def _convene(
+    request: HttpRequest,
+    *,
+    record: Enquiry | Transfer,
+    decided_default: Any,
+    back_url: str,
+    back_text: str,
+    call: Callable[[forms.ConveneForm], StrategyDiscussion],
+) -> HttpResponse:
+    local = timezone.localtime(decided_default)
+    form = forms.ConveneForm(
+        request.POST or None,
+        initial={
+            "rating": record.rating,
+            "decided_date": local.date(),
+            "decided_time": f"{local:%H:%M}",
+            "agencies": _default_agencies(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        discussion = _run(
+            form,
+            lambda: call(form),
+            {"decided_at": "decided_date", "scheduled_for": "scheduled_date"},
+        )
+        if discussion is not None:
+            return redirect("strategy-detail", discussion.pk)
+    log_view(request, [record.child], record)
+    return render(
+        request,
+        "strategy/convene.html",
+        {
+            "form": form,
+            "child": record.child,
+            "record": record,
+            "back_url": back_url,
+            "back_text": back_text,
+            "agency_choices": form.fields["agencies"].choices,  # type: ignore[attr-defined]
+            "chosen_agencies": request.POST.getlist("agencies")
+            if request.method == "POST"
+            else form.initial["agencies"],
+        },
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def convene_from_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = get_object_or_404(Enquiry.objects.select_related("child", "referral"), pk=pk)
+    decision = Decision.objects.filter(enquiry=enquiry).first()
+    default = decision.signed_off_at if decision and decision.signed_off_at else timezone.now()
+    return _convene(
+        request,
+        record=enquiry,
+        decided_default=default,
+        back_url=reverse("enquiry-detail", args=[enquiry.pk]),
+        back_text="Back to the MASH enquiry",
+        call=lambda form: strategy.discussion_convene(
+            enquiry=enquiry,
+            reason=form.cleaned_data["reason"],
+            rating=form.cleaned_data["rating"],
+            decided_at=form.decided_at(),
+            scheduled_for=form.scheduled_for(),
+            chair=form.cleaned_data["chair"],
+            agencies=form.chosen_agencies(),
+            by=_user(request),
+        ),
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def convene_on_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(
+        visible_transfers(request.user, Transfer.objects.select_related("child", "referral")),
+        pk=pk,
+    )
+    return _convene(
+        request,
+        record=transfer,
+        decided_default=timezone.now(),
+        back_url=reverse("transfer-detail", args=[transfer.pk]),
+        back_text="Back to the transfer",
+        call=lambda form: strategy.discussion_convene(
+            transfer=transfer,
+            reason=form.cleaned_data["reason"],
+            rating=form.cleaned_data["rating"],
+            decided_at=form.decided_at(),
+            scheduled_for=form.scheduled_for(),
+            chair=form.cleaned_data["chair"],
+            agencies=form.chosen_agencies(),
+            by=_user(request),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ a discussion
+
+
+def _discussion(request: HttpRequest, pk: int) -> StrategyDiscussion:
+    return get_object_or_404(
+        visible_discussions(
+            request.user,
+            StrategyDiscussion.objects.select_related(
+                "child",
+                "referral",
+                "enquiry",
+                "transfer",
+                "policy",
+                "minutes_policy",
+                "chair",
+                "convened_by",
+                "s47",
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def _oversight_link(request: HttpRequest, child_id: int, record: Any, transition: str) -> str:
+    if not can(request.user, Perm.OVERSIGHT_RECORD):
+        return ""
+    query = urlencode(
+        {
+            "record": f"{record._meta.model_name}:{record.pk}",
+            "transition": transition,
+            "next": request.path,
+        }
+    )
+    return reverse("oversight-new", args=[child_id]) + "?" + query
+
+
+def _oversight(request: HttpRequest, child_id: int, record: Any, transition: str) -> dict[str, Any]:
+    """Whether ``transition`` needs oversight now that has not been given, and where to add it."""
+    now = timezone.now()
+    needed = oversight_needed(transition, now) and not oversight_given(
+        record=record, transition=transition, at=now
+    )
+    return {
+        "needed": needed,
+        "label": OVERSIGHT_TRANSITIONS[transition],
+        "url": _oversight_link(request, child_id, record, transition) if needed else "",
+    }
+
+
+def _discussion_context(request: HttpRequest, discussion: StrategyDiscussion) -> dict[str, Any]:
+    now = timezone.now()
+    user = request.user
+    full = sees_all_of(user)
+    actions = [
+        (a, action_clock(a, now))
+        for a in visible_actions(
+            user,
+            discussion.actions.select_related("owner_user__agency", "owner_agency", "completed_by"),
+        )
+    ]
+    started = S47Enquiry.objects.filter(start_discussion=discussion).first()
+    can_work = can_work_discussion(user, discussion)
+    convened = discussion.status == DiscussionStatus.CONVENED
+    held = discussion.status == DiscussionStatus.HELD
+    return {
+        "discussion": discussion,
+        "child": discussion.child,
+        "clock": discussion_clock(discussion, now),
+        "minutes_clock": minutes_clock(discussion, now),
+        "quorum": strategy.discussion_quorum(discussion),
+        "invitations": discussion.invitations.select_related("agency"),
+        "actions": actions,
+        "distributions": discussion.distributions.select_related("agency", "sent_by"),
+        "show_minutes": full or discussion.minutes_sent_at is not None,
+        "full": full,
+        "s47": started or discussion.s47,
+        "started_s47": started,
+        "can_work": can_work,
+        "can_attendance": can_work and convened,
+        "can_hold": can_work and convened,
+        "can_minutes": can_work and held and discussion.minutes_sent_at is None,
+        "can_actions": can_work and held,
+        "no_s47_oversight": _oversight(request, discussion.child_id, discussion, "strategy_no_s47")
+        if can_work and convened
+        else None,
+        "events": timeline_for([("strategydiscussion", discussion.pk)]) if full else [],
+    }
+
+
+@requires(Perm.STRATEGY_VIEW)
+def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    log_view(request, [discussion.child], discussion)
+    return render(
+        request, "strategy/discussion_detail.html", _discussion_context(request, discussion)
+    )
+
+
+def _discussion_form(
+    request: HttpRequest,
+    pk: int,
+    template: str,
+    make_form: Callable[[StrategyDiscussion], django_forms.Form],
+    action: Callable[[StrategyDiscussion, Any], Any],
+    rename: dict[str, str] | None = None,
+    anchor: str = "",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    if not can_work_discussion(request.user, discussion):
+        raise PermissionDenied
+    form = make_form(discussion)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: action(discussion, form), rename or {}) is not None
+    ):
+        return redirect(reverse("strategy-detail", args=[discussion.pk]) + anchor)
+    log_view(request, [discussion.child], discussion)
+    context = _discussion_context(request, discussion)
+    context["form"] = form
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def discussion_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/invite.html",
+        lambda d: forms.InviteForm(request.POST or None),
+        lambda d, f: strategy.discussion_invite(
+            discussion=d,
+            agency=f.cleaned_data["agency"],
+            person_name=f.cleaned_data["person_name"],
+            person_role=f.cleaned_data["person_role"],
+            by=_user(request),
+        ),
+        anchor="#attendance",
+    )
+
+
+def _attendance(d: StrategyDiscussion, form: forms.AttendanceForm, by: Any) -> Any:
+    rows = [
+        strategy.AttendanceRow(
+            agency=invitation.agency, attendance=form.cleaned_data[form.key(invitation)]
+        )
+        for invitation in form.invitations
+    ]
+    data = form.cleaned_data
+    if data["agency"] is not None or data["person_name"]:
+        rows.append(
+            strategy.AttendanceRow(
+                agency=data["agency"],
+                attendance="attended",
+                person_name=data["person_name"],
+                person_role=data["person_role"],
+            )
+        )
+    return strategy.attendance_record(discussion=d, rows=rows, by=by)
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def discussion_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/attendance.html",
+        lambda d: forms.AttendanceForm(
+            request.POST or None, invitations=list(d.invitations.select_related("agency"))
+        ),
+        lambda d, f: _attendance(d, f, _user(request)),
+        anchor="#attendance",
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def discussion_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/hold.html",
+        lambda d: forms.HoldForm(request.POST or None),
+        lambda d, f: strategy.discussion_hold(
+            discussion=d,
+            held_at=f.held_at(),
+            information_shared=f.cleaned_data["information_shared"],
+            decision=f.cleaned_data["decision"],
+            s47_kind=f.cleaned_data["s47_kind"],
+            contingency_plan=f.cleaned_data["contingency_plan"],
+            quorum_reason=f.cleaned_data["quorum_reason"],
+            by=_user(request),
+        ),
+        rename={"held_at": "held_date"},
+    )
+
+
+def _minutes(d: StrategyDiscussion, form: forms.MinutesForm, request: HttpRequest) -> Any:
+    by = _user(request)
+    saved = strategy.minutes_record(discussion=d, minutes=form.cleaned_data["minutes"], by=by)
+    if request.POST.get("send") == "yes":
+        return strategy.minutes_distribute(discussion=saved, by=by)
+    return saved
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def discussion_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/minutes.html",
+        lambda d: forms.MinutesForm(request.POST or None, initial={"minutes": d.minutes}),
+        lambda d, f: _minutes(d, f, request),
+        anchor="#minutes",
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/action_new.html",
+        lambda d: forms.ActionForm(request.POST or None),
+        lambda d, f: strategy.action_add(
+            discussion=d,
+            description=f.cleaned_data["description"],
+            owner_user=f.cleaned_data["owner"],
+            owner_agency=f.cleaned_data["owner_agency"],
+            owner_name=f.cleaned_data["owner_name"],
+            due_on=f.cleaned_data["due_on"],
+            by=_user(request),
+        ),
+        anchor="#actions",
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    action = get_object_or_404(StrategyAction, pk=action_pk, discussion_id=pk)
+
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/action_done.html",
+        lambda d: forms.ActionDoneForm(request.POST or None),
+        lambda d, f: strategy.action_complete(
+            action=action, note=f.cleaned_data["note"], by=_user(request)
+        ),
+        anchor="#actions",
+        extra={"action": action},
+    )
+
+
+@requires(Perm.STRATEGY_WORK)
+@GET_POST
+def discussion_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _discussion_form(
+        request,
+        pk,
+        "strategy/cancel.html",
+        lambda d: forms.CancelForm(request.POST or None),
+        lambda d, f: strategy.discussion_cancel(
+            discussion=d, reason=f.cleaned_data["cancel_reason"], by=_user(request)
+        ),
+    )
+
+
+# ------------------------------------------------------------------ section 47
+
+
+def _s47(request: HttpRequest, pk: int) -> S47Enquiry:
+    return get_object_or_404(
+        visible_s47s(
+            request.user,
+            S47Enquiry.objects.select_related(
+                "child", "policy", "start_discussion", "last_discussion", "outcome_recorded_by"
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def _s47_context(request: HttpRequest, s47: S47Enquiry) -> dict[str, Any]:
+    now = timezone.now()
+    conference = Conference.objects.filter(s47=s47).select_related("booked_by").first()
+    can_work = can_work_s47(request.user, s47)
+    discussions = visible_discussions(
+        request.user,
+        StrategyDiscussion.objects.filter(pk=s47.start_discussion_id)
+        | StrategyDiscussion.objects.filter(s47=s47),
+    ).order_by("decided_at", "id")
+    full = sees_all_of(request.user)
+    return {
+        "s47": s47,
+        "child": s47.child,
+        "clock": icpc_clock(s47, now),
+        "conference": conference,
+        "discussions": discussions,
+        "can_outcome": can_work and not s47.outcome,
+        "can_book": can_work
+        and bool(s47.outcome)
+        and bool(s47.icpc_needed)
+        and (conference is None or conference.held_at is None),
+        "can_conference": can_work and conference is not None and conference.held_at is None,
+        "no_conference_oversight": _oversight(request, s47.child_id, s47, "s47_no_conference")
+        if can_work and not s47.outcome
+        else None,
+        "no_plan_oversight": _oversight(request, s47.child_id, s47, "icpc_no_plan")
+        if can_work and conference is not None and conference.held_at is None
+        else None,
+        "events": timeline_for([("s47enquiry", s47.pk)]) if full else [],
+        "full": full,
+    }
+
+
+@requires(Perm.STRATEGY_VIEW)
+def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s47 = _s47(request, pk)
+    log_view(request, [s47.child], s47)
+    return render(request, "strategy/s47_detail.html", _s47_context(request, s47))
+
+
+def _s47_form(
+    request: HttpRequest,
+    pk: int,
+    template: str,
+    form: django_forms.Form,
+    action: Callable[[S47Enquiry], Any],
+    rename: dict[str, str],
+) -> HttpResponse:
+    s47 = _s47(request, pk)
+    if not can_work_s47(request.user, s47):
+        raise PermissionDenied
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, lambda: action(s47), rename) is not None
+    ):
+        return redirect("s47-detail", s47.pk)
+    log_view(request, [s47.child], s47)
+    context = _s47_context(request, s47)
+    context["form"] = form
+    return render(request, template, context)
+
+
+@requires(Perm.PROTECTION_WORK)
+@GET_POST
+def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.S47OutcomeForm(request.POST or None)
+    return _s47_form(
+        request,
+        pk,
+        "strategy/s47_outcome.html",
+        form,
+        lambda s: strategy.s47_outcome_record(
+            s47=s,
+            outcome=form.cleaned_data["outcome"],
+            icpc_needed=form.cleaned_data["icpc_needed"] == "yes",
+            outcome_at=form.outcome_at(),
+            notes=form.cleaned_data["notes"],
+            by=_user(request),
+        ),
+        {"outcome_at": "outcome_date"},
+    )
+
+
+@requires(Perm.PROTECTION_WORK)
+@GET_POST
+def conference_book(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.ConferenceBookForm(request.POST or None)
+    return _s47_form(
+        request,
+        pk,
+        "strategy/conference_book.html",
+        form,
+        lambda s: strategy.conference_book(
+            s47=s, scheduled_for=form.scheduled_for(), by=_user(request)
+        ),
+        {"scheduled_for": "scheduled_date"},
+    )
+
+
+@requires(Perm.PROTECTION_WORK)
+@GET_POST
+def conference_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.ConferenceOutcomeForm(request.POST or None)
+
+    def record(s: S47Enquiry) -> Any:
+        conference = Conference.objects.filter(s47=s).first()
+        if conference is None:
+            raise ValidationError("Book the conference before recording its outcome")
+        return strategy.conference_record(
+            conference=conference,
+            held_at=form.held_at(),
+            plan=form.cleaned_data["plan"] == "yes",
+            category=form.cleaned_data["category"],
+            notes=form.cleaned_data["notes"],
+            by=_user(request),
+        )
+
+    return _s47_form(
+        request,
+        pk,
+        "strategy/conference_outcome.html",
+        form,
+        record,
+        {"held_at": "held_date"},
+    )
