@@ -50,6 +50,7 @@ from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
 from frontdoor.protection import services as protection
 from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.strategy.selectors import strategy_for_child
 from frontdoor.web import forms
 from frontdoor.web.matching import (
     CHOOSE_ERROR,
@@ -472,6 +473,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": child_panel(request, child),
             "oversight_for_child": oversight_for_child(child, request.user),
             "escalations_for_child": escalations_for_child(child, request.user),
+            "strategy_for_child": strategy_for_child(child, request.user),
         },
     )
 
