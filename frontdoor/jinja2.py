@@ -37,6 +37,13 @@ def escalation_may_raise(user: Any, record: Any) -> bool:
     return can_raise_about(user, record)
 
 
+def assessment_may_start(user: Any, transfer: Any) -> bool:
+    """May ``user`` start the assessment on ``transfer`` (for the "Start" button)?"""
+    from frontdoor.assessments.access import can_start_assessment
+
+    return can_start_assessment(user, transfer)
+
+
 def environment(**options: Any) -> Environment:
     base_loader = options.pop("loader")
     env = Environment(**options)
@@ -47,6 +54,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": url,
             "escalation_may_raise": escalation_may_raise,
+            "assessment_may_start": assessment_may_start,
             "get_messages": get_messages,
             "service_name": settings.FRONTDOOR_SERVICE_NAME,
             "council_name": settings.FRONTDOOR_COUNCIL_NAME,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.middleware import PUBLIC, requires
+from frontdoor.assessments.selectors import assessments_for_child
 from frontdoor.audit.selectors import timeline_for, timeline_for_child
 from frontdoor.escalations.selectors import escalations_for_child
 from frontdoor.intake import services as intake
@@ -474,6 +475,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "oversight_for_child": oversight_for_child(child, request.user),
             "escalations_for_child": escalations_for_child(child, request.user),
             "strategy_for_child": strategy_for_child(child, request.user),
+            "assessments_for_child": assessments_for_child(child, request.user),
         },
     )
 
