@@ -49,6 +49,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.clocks import ClockState, WorkingCalendar, evaluate
 from frontdoor.demo import texts
+from frontdoor.demo.after import demo_after_front_door
 from frontdoor.demo.duplicates import P_DUPLICATE, demo_duplicates_review, duplicate_details
 from frontdoor.demo.intake import (
     DemoIntake,
@@ -271,6 +272,8 @@ class GenerationSummary:
     duplicates_seeded: int = 0
     duplicates_proposed: int = 0
     duplicates_merged: int = 0
+    #: Work after the front door, by area: {"strategy": {"discussions": n, ...}, ...}
+    after_front_door: dict[str, dict[str, int]] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
     screening_outcomes: dict[str, int] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
@@ -326,6 +329,10 @@ class GenerationSummary:
             f"  duplicate child records seeded {self.duplicates_seeded}, proposed as likely "
             f"duplicates {self.duplicates_proposed}, merged {self.duplicates_merged} "
             "(and one merge undone)",
+            *(
+                f"  {area}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
+                for area, counts in self.after_front_door.items()
+            ),
             f"  sources: {pct(self.sources)}",
             f"  screening: {pct(self.screening_outcomes)}",
             f"  ratings: {pct(self.ratings)}",
@@ -745,6 +752,9 @@ class _Generator:
         review = demo_duplicates_review(now=self.now, reviewer=self.mash_managers[0])
         self.summary.duplicates_proposed = review.proposed
         self.summary.duplicates_merged = review.merged - review.undone
+        if self.progress:
+            self.progress("strategy discussions, assessments, supervision and escalations")
+        self.summary.after_front_door = demo_after_front_door(now=self.now, seed=self.summary.seed)
         self._finish()
         self.summary.seconds = time_module.perf_counter() - started
         return self.summary

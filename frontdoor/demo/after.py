@@ -1,0 +1,31 @@
+"""Demo work after the front door: strategy discussions, section 47 enquiries and conferences,
+assessments, supervision and management oversight, and escalations.
+
+Run once the front-door history exists (it works on that history's decisions and transfers),
+each area with its own random stream so adding one never changes another's choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from random import Random
+
+from frontdoor.demo.assessments import demo_assessments
+from frontdoor.demo.escalations import demo_escalations
+from frontdoor.demo.oversight import demo_oversight
+from frontdoor.demo.strategy import demo_strategy
+
+#: In order: assessments and supervision follow the strategy discussions; escalations come
+#: last, so they can be about any of the records before them.
+AREAS: tuple[tuple[str, Callable[..., dict[str, int]]], ...] = (
+    ("strategy", demo_strategy),
+    ("assessments", demo_assessments),
+    ("oversight", demo_oversight),
+    ("escalations", demo_escalations),
+)
+
+
+def demo_after_front_door(*, now: datetime, seed: int) -> dict[str, dict[str, int]]:
+    """Generate each area's records; return their counts by area."""
+    return {name: make(now=now, rng=Random(f"{seed}:{name}")) for name, make in AREAS}

@@ -1,0 +1,201 @@
+"""The demo's work after the front door, on one small generated history.
+
+``generate`` runs every area (frontdoor/demo/after.py); these check each area left records in
+every state its pages and queues show, and that running an area again adds nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from random import Random
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from frontdoor.accounts.models import User
+from frontdoor.assessments.models import Assessment, AssessmentStatus, AssessmentVisit
+from frontdoor.assessments.selectors import assessment_clock
+from frontdoor.clocks import ClockState
+from frontdoor.demo.generator import generate
+from frontdoor.demo.strategy import demo_strategy
+from frontdoor.escalations import queues as escalation_queues
+from frontdoor.escalations.access import visible_escalations
+from frontdoor.escalations.models import Escalation, EscalationStage, EscalationStatus
+from frontdoor.escalations.selectors import escalation_rows
+from frontdoor.outbox.models import Message
+from frontdoor.oversight import queues as oversight_queues
+from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
+from frontdoor.oversight.selectors import worker_rows
+from frontdoor.people.models import Person
+from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.strategy import queues as strategy_queues
+from frontdoor.strategy.models import (
+    Conference,
+    DiscussionStatus,
+    MinutesDistribution,
+    S47Enquiry,
+    StrategyAction,
+    StrategyDiscussion,
+)
+
+NOW = datetime(2026, 3, 11, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast_hasher:
+        summary = generate(seed=7, years=0.4, contacts_per_year=2000, now=NOW)
+        again = demo_strategy(now=NOW, rng=Random(7))
+        yield {"counts": summary.after_front_door, "again": again, "summary": summary}
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_summary_reports_every_area(demo: dict[str, Any]) -> None:
+    assert set(demo["counts"]) == {"strategy", "assessments", "oversight", "escalations"}
+    lines = demo["summary"].lines()
+    for area, counts in demo["counts"].items():
+        line = next(line for line in lines if line.startswith(f"  {area}: "))
+        assert f"{next(iter(counts)).replace('_', ' ')} {next(iter(counts.values()))}" in line
+
+
+# ----------------------------------------------------------------- strategy
+
+
+@pytest.mark.django_db
+def test_the_demo_has_discussions_in_every_state(demo: dict[str, Any]) -> None:
+    counts = demo["counts"]["strategy"]
+    assert counts["discussions"] == StrategyDiscussion.objects.count() > 5
+    assert StrategyDiscussion.objects.filter(status=DiscussionStatus.HELD).exists()
+    assert StrategyDiscussion.objects.filter(status=DiscussionStatus.CONVENED).exists()
+    assert MinutesDistribution.objects.exists()
+    assert StrategyAction.objects.filter(owner_user__username="police.practitioner").exists()
+    assert S47Enquiry.objects.exists()
+    assert Conference.objects.exists()
+    assert (
+        counts.get("oversight_entries", 0)
+        == OversightEntry.objects.filter(transition="s47_no_conference").count()
+    )
+    # Running it again changes nothing.
+    assert demo["again"].get("discussions", 0) == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_open_work_for_the_queues(demo: dict[str, Any]) -> None:
+    items = strategy_queues.everything(NOW)
+    stages = {item.stage for item in items}
+    assert "Strategy discussion to hold" in stages or "Section 47: conference due" in stages
+    assert any(item.reading.state == ClockState.OVERDUE for item in items)
+
+
+# ----------------------------------------------------------------- assessments
+
+
+@pytest.mark.django_db
+def test_the_demo_has_assessments_in_every_state(demo: dict[str, Any]) -> None:
+    counts = demo["counts"]["assessments"]
+    assert counts["assessments"] == Assessment.objects.count() > 20
+    accepted = Transfer.objects.filter(status=TransferStatus.ACCEPTED).count()
+    assert Assessment.objects.count() >= accepted * 0.8
+    statuses = set(Assessment.objects.values_list("status", flat=True))
+    assert statuses == {
+        AssessmentStatus.IN_PROGRESS,
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.AUTHORISED,
+    }
+    assert AssessmentVisit.objects.filter(seen_alone=True).exists()
+    assert AssessmentVisit.objects.filter(child_seen=False).exists()
+    states = {assessment_clock(a, NOW).state for a in Assessment.objects.select_related("policy")}
+    assert {ClockState.MET, ClockState.MET_LATE, ClockState.OVERDUE} <= states
+    late = Assessment.objects.exclude(late_reason="").filter(completed_at__isnull=False)
+    assert late.exists()
+    assert all(a.completed_at and a.due_at and a.completed_at > a.due_at for a in late)
+    assert Assessment.objects.filter(authorised_by__username="assessment.manager").exists()
+    assert Assessment.objects.filter(worker__username="assessment.worker").exists()
+    not_in_need = Assessment.objects.filter(child_in_need=False)
+    assert not_in_need.exists()
+    assert (
+        OversightEntry.objects.filter(
+            transition="assessment_not_in_need", recorded_by__role="assessment_manager"
+        ).count()
+        >= not_in_need.count()
+    )
+    assert counts["assessment_visits"] == AssessmentVisit.objects.count() > 0
+
+
+# ----------------------------------------------------------------- escalations
+
+
+@pytest.mark.django_db
+def test_the_demo_has_escalations_in_every_state(demo: dict[str, Any]) -> None:
+    counts = demo["counts"]["escalations"]
+    assert 20 <= counts["escalations"] <= 45, counts
+    assert counts["escalations"] == Escalation.objects.count()
+    assert counts["escalations_by_referrers"] >= 1
+    assert counts["escalations_about_delays"] >= 1
+    assert Escalation.objects.filter(raised_by__isnull=True).exists()
+    assert Escalation.objects.filter(raised_by__username="police.practitioner").exists()
+    assert Escalation.objects.filter(raised_by__username__startswith="mash.worker").exists()
+    resolved = Escalation.objects.filter(status=EscalationStatus.RESOLVED)
+    assert resolved.count() >= 10
+    assert not resolved.filter(learning="").exists()
+    stages_resolved = set(resolved.values_list("stage", flat=True))
+    assert {"practitioner", "team_manager", "head_of_service"} <= stages_resolved
+    assert not Message.objects.filter(about__startswith="escalation:", status="pending").exists()
+
+
+@pytest.mark.django_db
+def test_the_managers_concerned_have_open_escalations_to_see(demo: dict[str, Any]) -> None:
+    items = list(escalation_queues.everything(NOW))
+    overdue = {i.stage for i in items if i.reading.state == ClockState.OVERDUE}
+    assert "Escalation: team manager stage" in overdue
+    assert "Escalation: head of service stage" in overdue
+    assert any(i.stage == "Escalation: partnership stage" for i in items)
+    for username in ("mash.manager", "head.of.service", "partnership.lead"):
+        user = User.objects.get(username=username)
+        rows = escalation_rows(user, status="open", now=NOW)
+        assert rows, username
+    head = User.objects.get(username="head.of.service")
+    assert visible_escalations(head, Escalation.objects.all()).count() == Escalation.objects.count()
+    assert EscalationStage.objects.filter(responded_at__gt=NOW).count() == 0
+
+
+# ----------------------------------------------------------------- oversight
+
+
+@pytest.mark.django_db
+def test_the_demo_creates_supervision_history_and_oversight(demo: dict[str, Any]) -> None:
+    counts = demo["counts"]["oversight"]
+    assert counts["supervisions"] == SupervisionRecord.objects.count() > 10
+    assert counts["supervision_actions"] == SupervisionAction.objects.count() > 5
+    assert counts["oversight_entries"] == OversightEntry.objects.filter(transition="").count() > 0
+    assert counts["cases_overdue_supervision"] > 0
+    # Most on time, some late; actions done, open, and open past their date.
+    records = list(SupervisionRecord.objects.all())
+    late = [r for r in records if r.due_at and r.held_at > r.due_at]
+    assert 0 < len(late) < len(records) / 2
+    assert SupervisionAction.objects.filter(completed_at__isnull=False).exists()
+    open_actions = SupervisionAction.objects.filter(completed_at__isnull=True)
+    assert open_actions.exists()
+    assert open_actions.filter(due_at__lt=NOW).exists()
+    assert all(r.held_at <= NOW and r.recorded_at <= NOW for r in records)
+    assert {r.supervisor.username for r in records} >= {"assessment.manager"}
+
+
+@pytest.mark.django_db
+def test_the_managers_page_shows_overdue_cases_per_worker(demo: dict[str, Any]) -> None:
+    manager = User.objects.get(username="assessment.manager")
+    rows = worker_rows(manager, NOW)
+    assert any(row.overdue for row in rows)
+    assert any(row.last_supervision_at for row in rows)
+    assert any(i.reading.state == ClockState.OVERDUE for i in oversight_queues.team(manager, NOW))
+    assert (
+        len(list(oversight_queues.everything(NOW)))
+        >= Person.objects.filter(allocated_worker__isnull=False, merged_into__isnull=True).count()
+    )
