@@ -90,9 +90,3 @@ def factors_grouped() -> list[tuple[str, list[Factor]]]:
     return [
         (group, sorted(factors, key=lambda f: f.code == NO_FACTORS)) for group, factors in grouped
     ]
-
-
-def factor_text(code: str) -> str:
-    """ "1B Alcohol misuse: a parent or carer" (or the code itself if it is not on the list)."""
-    factor = FACTORS_BY_CODE.get(code)
-    return factor.text if factor is not None else code

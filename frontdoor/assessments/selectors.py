@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.assessments.access import visible_assessments
 from frontdoor.assessments.codes import FACTORS_BY_CODE, Factor
 from frontdoor.assessments.models import Assessment, AssessmentVisit
 from frontdoor.clocks import ClockReading, ClockState
-from frontdoor.oversight.services import oversight_given, oversight_needed
 from frontdoor.people.models import Person
 from frontdoor.policies.rules import rules_for
 from frontdoor.work.clocks import clock_reading
@@ -124,21 +121,6 @@ def assessment_visits(assessment: Assessment) -> Visits:
 
 def assessment_factors(assessment: Assessment) -> list[Factor]:
     return [FACTORS_BY_CODE[code] for code in assessment.factors if code in FACTORS_BY_CODE]
-
-
-def oversight_link(assessment: Assessment, transition: str, next_path: str) -> str:
-    """The page where a manager records the oversight ``transition`` needs."""
-    query = urlencode(
-        {"record": f"assessment:{assessment.pk}", "transition": transition, "next": next_path}
-    )
-    return reverse("oversight-new", args=[assessment.child_id]) + "?" + query
-
-
-def oversight_missing(assessment: Assessment, transition: str, now: datetime) -> bool:
-    """Would ``transition`` be refused now for want of a manager's oversight entry?"""
-    return oversight_needed(transition, now) and not oversight_given(
-        record=assessment, transition=transition, at=now
-    )
 
 
 @dataclass(frozen=True)

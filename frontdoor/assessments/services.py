@@ -30,6 +30,7 @@ from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.protection.services import seen_text, visit_seen_check, visit_time_check
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -48,7 +49,12 @@ def referral_started_at(referral: Referral) -> datetime:
     received = referral.contact_child.contact.received_at
     if timezone.localdate(received) == referral.referral_date:
         return received
-    return timezone.make_aware(datetime.combine(referral.referral_date, time.min))
+    return _start_of(referral.referral_date)
+
+
+def _start_of(day: date) -> datetime:
+    """The first moment of ``day`` in local time."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _log(assessment: Assessment, by: User | None, at: datetime) -> None:
@@ -89,7 +95,7 @@ def assessment_start(
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("child", "referral__contact_child__contact", "allocated_to")
             .get(pk=transfer.pk)
         )
@@ -158,21 +164,19 @@ def assessment_visit_record(
 ) -> AssessmentVisit:
     """Record a visit to the child during the assessment (seen; seen alone)."""
     at = at or timezone.now()
-    if seen_alone and not child_seen:
-        raise ValidationError({"seen_alone": "A child who was not seen cannot be seen alone"})
+    visit_seen_check(child_seen=child_seen, seen_alone=seen_alone)
     with transaction.atomic():
         locked = _locked(assessment)
         if locked.status != AssessmentStatus.IN_PROGRESS:
             raise ValidationError("Visits can be recorded only while the assessment is in progress")
-        if timezone.localdate(visited_at) < locked.started_on:
-            raise ValidationError(
-                {
-                    "visited_date": "The visit cannot be before the assessment started on "
-                    + long_date(locked.started_on)
-                }
-            )
-        if visited_at > at:
-            raise ValidationError({"visited_date": "The visit cannot be in the future"})
+        visit_time_check(
+            visited_at,
+            earliest=_start_of(locked.started_on),
+            too_early="The visit cannot be before the assessment started on "
+            + long_date(locked.started_on),
+            at=at,
+            field="visited_date",
+        )
         if locked.visits.filter(visited_at=visited_at).exists():
             raise ValidationError("A visit at this date and time has already been recorded")
         visit = AssessmentVisit.objects.create(
@@ -185,11 +189,10 @@ def assessment_visit_record(
             recorded_by=by,
             recorded_at=at,
         )
-        seen = ("child seen" + (" alone" if seen_alone else "")) if child_seen else "child not seen"
         event_append(
             record=locked,
             action="assessment.visit_recorded",
-            summary=f"Assessment visit: {seen}",
+            summary=f"Assessment visit: {seen_text(child_seen, seen_alone)}",
             at=at,
             actor=by,
             child=locked.child,

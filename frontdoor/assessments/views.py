@@ -28,11 +28,11 @@ from frontdoor.assessments.selectors import (
     assessment_factors,
     assessment_visits,
     assessments_with_related,
-    oversight_link,
-    oversight_missing,
     working_days_text,
 )
 from frontdoor.audit.selectors import timeline_for
+from frontdoor.oversight.selectors import oversight_link
+from frontdoor.oversight.services import oversight_missing
 from frontdoor.protection.models import Transfer
 from frontdoor.web.pages import log_view, run_service
 
@@ -67,9 +67,9 @@ def _context(request: HttpRequest, assessment: Assessment, **extra: Any) -> dict
         "can_review": may_review and not self_review,
         "self_review": self_review,
         "not_in_need_oversight_missing": status == AssessmentStatus.IN_PROGRESS
-        and oversight_missing(assessment, NOT_IN_NEED, now),
+        and oversight_missing(record=assessment, transition=NOT_IN_NEED, at=now),
         "authorise_oversight_missing": status == AssessmentStatus.SUBMITTED
-        and oversight_missing(assessment, AUTHORISE, now),
+        and oversight_missing(record=assessment, transition=AUTHORISE, at=now),
         "may_oversee": may_oversee,
         "not_in_need_oversight_url": oversight_link(assessment, NOT_IN_NEED, here),
         "authorise_oversight_url": oversight_link(assessment, AUTHORISE, here),

@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Role
-from frontdoor.escalations.access import MANAGER_ROLES, PRACTITIONER_ROLES, can_respond
+from frontdoor.escalations.access import (
+    MANAGER_ROLES,
+    PRACTITIONER_ROLES,
+    can_respond,
+    visible_escalations,
+)
 from frontdoor.escalations.models import (
     Escalation,
     EscalationStage,
@@ -19,7 +24,7 @@ from frontdoor.escalations.models import (
     EscalationStatus,
     StageResult,
 )
-from frontdoor.escalations.selectors import current_clock
+from frontdoor.escalations.selectors import current_clock, current_stage
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
 
 STAGE = EscalationStageName
@@ -41,7 +46,7 @@ def _open() -> QuerySet[Escalation]:
 
 def _items(qs: Iterable[Escalation], now: datetime) -> Iterable[WorkItem]:
     for escalation in qs:
-        current = [r for r in escalation.stages.all() if r.stage == escalation.stage]
+        current = current_stage(escalation)
         yield WorkItem(
             QUEUE_STAGES[escalation.stage],
             escalation.child,
@@ -49,7 +54,7 @@ def _items(qs: Iterable[Escalation], now: datetime) -> Iterable[WorkItem]:
             "",
             current_clock(escalation, now),
             reverse("escalation-detail", args=[escalation.pk]),
-            current[0].owner if current else "",
+            current.owner if current else "",
         )
 
 
@@ -78,7 +83,9 @@ def team_items(user: Any, now: datetime) -> Iterable[WorkItem]:
     query = _team_filter(user)
     if query is None:
         return []
-    return list(_items(_open().filter(query).exclude(raised_by=user), now))
+    # Only what the user may open: a practitioner stage with a named practitioner is theirs.
+    shown = visible_escalations(user, _open().filter(query).exclude(raised_by=user))
+    return list(_items(shown, now))
 
 
 def my_items(user: Any, now: datetime) -> Iterable[WorkItem]:

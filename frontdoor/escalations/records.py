@@ -21,6 +21,7 @@ from frontdoor.accounts.access import Perm, can, visible_requests, visible_trans
 from frontdoor.accounts.models import Agency, Team, TeamKind, User
 from frontdoor.intake.models import ContactChild
 from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
+from frontdoor.oversight.selectors import record_key as record_key  # named as oversight names them
 from frontdoor.protection.models import Transfer
 
 #: model name -> app label, for every kind of record an escalation may be about.
@@ -73,10 +74,6 @@ class RecordFacts:
     team: Team | None
     practitioner: User | None
     partner_agency: Agency | None
-
-
-def record_key(record: Model) -> tuple[str, int]:
-    return record._meta.model_name or "", int(record.pk)
 
 
 def record_model(record_type: str) -> type[Model] | None:

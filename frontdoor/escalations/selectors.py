@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from frontdoor.clocks import ClockReading, ClockState
-from frontdoor.escalations.access import can_respond, is_raiser, visible_escalations
-from frontdoor.escalations.models import Escalation, EscalationStage, EscalationStatus
+from frontdoor.escalations.access import can_respond, visible_escalations
+from frontdoor.escalations.models import Escalation, EscalationStage
 from frontdoor.people.models import Person
 from frontdoor.work.clocks import clock_reading
 
@@ -39,13 +39,14 @@ def _with_rows(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
     ).prefetch_related("stages__policy")
 
 
-def _current_row(escalation: Escalation) -> EscalationStage | None:
+def current_stage(escalation: Escalation) -> EscalationStage | None:
+    """The row of the stage the escalation is at (from its prefetched stages)."""
     rows = [r for r in escalation.stages.all() if r.stage == escalation.stage]
     return rows[0] if rows else None
 
 
 def current_clock(escalation: Escalation, now: datetime) -> ClockReading:
-    row = _current_row(escalation)
+    row = current_stage(escalation)
     if row is None:
         return ClockReading(ClockState.NO_CLOCK, escalation.raised_at, None, None, None, None)
     return stage_clock(row, now)
@@ -99,11 +100,3 @@ def escalations_by_submission(submission: Any) -> list[Escalation]:
         .prefetch_related("stages")
         .order_by("raised_at", "id")
     )
-
-
-def may_act_as_raiser(user: Any, escalation: Escalation) -> bool:
-    return is_raiser(user, escalation)
-
-
-def open_count(qs: QuerySet[Escalation]) -> int:
-    return qs.filter(status=EscalationStatus.OPEN).count()

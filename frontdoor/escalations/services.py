@@ -59,6 +59,21 @@ def next_stage(stage: str) -> str | None:
     return ESCALATION_STAGES[index + 1] if index + 1 < len(ESCALATION_STAGES) else None
 
 
+def stage_time_run_out(row: EscalationStage, at: datetime) -> bool:
+    """Has the stage's clock run out (its due time passed) by ``at``?"""
+    return row.due_at is not None and at > row.due_at
+
+
+def raiser_may_escalate(escalation: Escalation, row: EscalationStage, at: datetime) -> bool:
+    """May the raiser take it to the next stage at ``at`` (``row`` is its current stage): an
+    answer they do not accept, or an open stage whose time has run out?"""
+    if next_stage(escalation.stage) is None:
+        return False
+    return escalation.status == EscalationStatus.RESOLVED or (
+        escalation.is_open and stage_time_run_out(row, at)
+    )
+
+
 def _text(errors: dict[str, str], field: str, value: str, missing: str, name: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -141,7 +156,7 @@ def _tell_raiser_resolved(escalation: Escalation, *, at: datetime) -> None:
 
 def _locked(escalation: Escalation) -> Escalation:
     return (
-        Escalation.objects.select_for_update()
+        Escalation.objects.select_for_update(of=("self",))
         .select_related("child", "raised_by", "team", "practitioner", "concerns_agency")
         .get(pk=escalation.pk)
     )
@@ -450,7 +465,7 @@ def escalation_escalate(
         if following is None:
             raise ValidationError("There is no stage after the partnership")
         row = _current(locked)
-        if locked.is_open and (row.due_at is None or at <= row.due_at):
+        if locked.is_open and not stage_time_run_out(row, at):
             raise ValidationError(
                 f"You can escalate it once the {STAGE_LABELS[locked.stage].lower()} stage has "
                 f"answered or its time has run out ({_when(row.due_at)})"

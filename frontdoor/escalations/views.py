@@ -37,7 +37,6 @@ from frontdoor.escalations.models import (
     Escalation,
     EscalationAbout,
     EscalationStageName,
-    EscalationStatus,
 )
 from frontdoor.escalations.records import (
     record_by_reference,
@@ -122,12 +121,9 @@ def _detail_context(request: HttpRequest, escalation: Escalation) -> dict[str, A
     stages = escalation_stages(escalation, now)
     current = [row for row, _ in stages if row.stage == escalation.stage]
     raiser = is_raiser(request.user, escalation)
-    escalatable = False
-    if raiser and services.next_stage(escalation.stage) is not None and current:
-        row = current[0]
-        escalatable = escalation.status == EscalationStatus.RESOLVED or (
-            escalation.is_open and row.due_at is not None and now > row.due_at
-        )
+    escalatable = (
+        raiser and bool(current) and services.raiser_may_escalate(escalation, current[0], now)
+    )
     return {
         "escalation": escalation,
         "child": escalation.child,

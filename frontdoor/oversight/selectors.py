@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import User
@@ -28,6 +30,22 @@ from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.work.clocks import clock_reading
 
 CLOCK = "supervision"
+
+
+def record_key(record: Model) -> tuple[str, int]:
+    """How an oversight entry (and an escalation) names a record: its model name and key."""
+    return record._meta.model_name or "", int(record.pk)
+
+
+def oversight_link(record: Model, transition: str, next_path: str) -> str:
+    """The page where a manager records the oversight ``transition`` needs on ``record``,
+    returning to ``next_path``."""
+    record_type, record_id = record_key(record)
+    query = urlencode(
+        {"record": f"{record_type}:{record_id}", "transition": transition, "next": next_path}
+    )
+    child_id = record.child_id  # type: ignore[attr-defined]
+    return reverse("oversight-new", args=[child_id]) + "?" + query
 
 
 @dataclass(frozen=True)
@@ -259,7 +277,9 @@ __all__ = [
     "allocated_children",
     "case_supervisions",
     "oversight_for_child",
+    "oversight_link",
     "record_clock",
+    "record_key",
     "records_for",
     "sees_all",
     "supervision_clock",

@@ -23,7 +23,7 @@ from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.oversight.access import can_complete_action, can_record_supervision
 from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
-from frontdoor.oversight.selectors import allocated_at, supervision_clock
+from frontdoor.oversight.selectors import allocated_at, record_key, supervision_clock
 from frontdoor.people.models import Person
 from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
 from frontdoor.policies.rules import rules_for
@@ -38,17 +38,19 @@ def oversight_needed(transition: str, at: datetime) -> bool:
     return rules_for(policy_in_force(at)).oversight.needed(transition)
 
 
-def record_key(record: Model) -> tuple[str, int]:
-    """How an oversight entry names a record: its model name and primary key."""
-    return record._meta.model_name or "", int(record.pk)
-
-
 def oversight_given(*, record: Model, transition: str, at: datetime) -> bool:
     """Has a manager recorded oversight for this record and transition, at or before ``at``?"""
     record_type, record_id = record_key(record)
     return OversightEntry.objects.filter(
         record_type=record_type, record_id=record_id, transition=transition, recorded_at__lte=at
     ).exists()
+
+
+def oversight_missing(*, record: Model, transition: str, at: datetime) -> bool:
+    """Would ``transition`` on ``record`` be refused at ``at`` for want of oversight?"""
+    return oversight_needed(transition, at) and not oversight_given(
+        record=record, transition=transition, at=at
+    )
 
 
 def oversight_required(*, record: Model, transition: str, at: datetime) -> None:
@@ -58,9 +60,7 @@ def oversight_required(*, record: Model, transition: str, at: datetime) -> None:
     """
     if transition not in OVERSIGHT_TRANSITIONS:
         raise ValueError(f"Unknown oversight transition {transition!r}")
-    if not oversight_needed(transition, at):
-        return
-    if oversight_given(record=record, transition=transition, at=at):
+    if not oversight_missing(record=record, transition=transition, at=at):
         return
     label = OVERSIGHT_TRANSITIONS[transition]
     raise ValidationError(
@@ -298,7 +298,7 @@ def supervision_action_complete(
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            SupervisionAction.objects.select_for_update()
+            SupervisionAction.objects.select_for_update(of=("self",))
             .select_related("supervision__child")
             .get(pk=action.pk)
         )

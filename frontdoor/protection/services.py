@@ -183,6 +183,27 @@ def transfer_return(
     return locked
 
 
+def visit_seen_check(*, child_seen: bool, seen_alone: bool) -> None:
+    """Any visit to a child (the first, or one during an assessment): seen alone needs seen."""
+    if seen_alone and not child_seen:
+        raise ValidationError({"seen_alone": "A child who was not seen cannot be seen alone"})
+
+
+def visit_time_check(
+    visited_at: datetime, *, earliest: datetime, too_early: str, at: datetime, field: str
+) -> None:
+    """Any visit: not before ``earliest`` (``too_early`` says why), and not in the future."""
+    if visited_at < earliest:
+        raise ValidationError({field: too_early})
+    if visited_at > at:
+        raise ValidationError({field: "The visit cannot be in the future"})
+
+
+def seen_text(child_seen: bool, seen_alone: bool) -> str:
+    """ "child seen alone", "child seen" or "child not seen" (for a visit's event)."""
+    return ("child seen" + (" alone" if seen_alone else "")) if child_seen else "child not seen"
+
+
 def visit_record(
     *,
     transfer: Transfer,
@@ -195,19 +216,19 @@ def visit_record(
 ) -> Visit:
     """Record the first social work visit after an accepted transfer."""
     at = at or timezone.now()
-    if seen_alone and not child_seen:
-        raise ValidationError({"seen_alone": "A child who was not seen cannot be seen alone"})
+    visit_seen_check(child_seen=child_seen, seen_alone=seen_alone)
     with transaction.atomic():
         locked = _locked(transfer, TransferStatus.ACCEPTED)
         if hasattr(locked, "visit"):
             raise ValidationError("The first visit has already been recorded")
-        # Visit times are recorded to the minute, so compare to the minute of the request.
-        if visited_at < locked.requested_at.replace(second=0, microsecond=0):
-            raise ValidationError(
-                {"visited_at": "The visit cannot be earlier than the transfer was requested"}
-            )
-        if visited_at > at:
-            raise ValidationError({"visited_at": "The visit cannot be in the future"})
+        visit_time_check(
+            visited_at,
+            # Visit times are recorded to the minute, so compare to the minute of the request.
+            earliest=locked.requested_at.replace(second=0, microsecond=0),
+            too_early="The visit cannot be earlier than the transfer was requested",
+            at=at,
+            field="visited_at",
+        )
         visit = Visit.objects.create(
             transfer=locked,
             child=locked.child,
@@ -221,8 +242,7 @@ def visit_record(
         event_append(
             record=locked,
             action="visit.recorded",
-            summary="First visit: "
-            + ("child seen" + (" alone" if seen_alone else "") if child_seen else "child not seen"),
+            summary=f"First visit: {seen_text(child_seen, seen_alone)}",
             at=at,
             actor=by,
             child=locked.child,

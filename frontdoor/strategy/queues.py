@@ -82,7 +82,7 @@ def _actions(qs: QuerySet[StrategyAction], now: datetime) -> Iterable[WorkItem]:
 
 def _conferences(qs: QuerySet[S47Enquiry], now: datetime) -> Iterable[WorkItem]:
     for s in qs.filter(closed_at__isnull=True).select_related(
-        "child", "policy", "last_discussion", "start_discussion"
+        "child", "policy", "last_discussion", "start_discussion", "conference"
     ):
         yield WorkItem(
             Stage.CONFERENCE,

@@ -201,4 +201,5 @@ def convened_for(referral_id: int) -> bool:
 
 
 def conference_of(s47: S47Enquiry) -> Conference | None:
-    return Conference.objects.filter(s47=s47).first()
+    """The enquiry's initial child protection conference, if one is booked."""
+    return Conference.objects.filter(s47=s47).select_related("booked_by").first()

@@ -58,7 +58,7 @@ def _log(record: Model, child: Person, by: User | None, at: datetime) -> None:
 
 def _locked(discussion: StrategyDiscussion) -> StrategyDiscussion:
     return (
-        StrategyDiscussion.objects.select_for_update()
+        StrategyDiscussion.objects.select_for_update(of=("self",))
         .select_related("child", "referral", "policy", "s47")
         .get(pk=discussion.pk)
     )
@@ -716,7 +716,7 @@ def action_complete(
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            StrategyAction.objects.select_for_update()
+            StrategyAction.objects.select_for_update(of=("self",))
             .select_related("discussion__child", "owner_user__agency", "owner_agency")
             .get(pk=action.pk)
         )
@@ -748,7 +748,7 @@ def action_complete(
 
 def _locked_s47(s47: S47Enquiry) -> S47Enquiry:
     return (
-        S47Enquiry.objects.select_for_update()
+        S47Enquiry.objects.select_for_update(of=("self",))
         .select_related("child", "last_discussion", "start_discussion", "policy")
         .get(pk=s47.pk)
     )
@@ -894,7 +894,7 @@ def conference_record(
         category = ""
     with transaction.atomic():
         locked = (
-            Conference.objects.select_for_update()
+            Conference.objects.select_for_update(of=("self",))
             .select_related("child", "s47__last_discussion")
             .get(pk=conference.pk)
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +19,8 @@ from frontdoor.accounts.middleware import requires
 from frontdoor.accounts.models import Agency, AgencyKind
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.mash.models import Decision, Enquiry
-from frontdoor.oversight.services import oversight_given, oversight_needed
+from frontdoor.oversight.selectors import oversight_link
+from frontdoor.oversight.services import oversight_missing
 from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
 from frontdoor.protection.models import Transfer
 from frontdoor.strategy import forms
@@ -34,7 +34,6 @@ from frontdoor.strategy.access import (
     visible_s47s,
 )
 from frontdoor.strategy.models import (
-    Conference,
     DiscussionStatus,
     S47Enquiry,
     StrategyAction,
@@ -42,6 +41,7 @@ from frontdoor.strategy.models import (
 )
 from frontdoor.strategy.selectors import (
     action_clock,
+    conference_of,
     discussion_clock,
     icpc_clock,
     minutes_clock,
@@ -199,29 +199,14 @@ def _discussion(request: HttpRequest, pk: int) -> StrategyDiscussion:
     )
 
 
-def _oversight_link(request: HttpRequest, child_id: int, record: Any, transition: str) -> str:
-    if not can(request.user, Perm.OVERSIGHT_RECORD):
-        return ""
-    query = urlencode(
-        {
-            "record": f"{record._meta.model_name}:{record.pk}",
-            "transition": transition,
-            "next": request.path,
-        }
-    )
-    return reverse("oversight-new", args=[child_id]) + "?" + query
-
-
-def _oversight(request: HttpRequest, child_id: int, record: Any, transition: str) -> dict[str, Any]:
+def _oversight(request: HttpRequest, record: Any, transition: str) -> dict[str, Any]:
     """Whether ``transition`` needs oversight now that has not been given, and where to add it."""
-    now = timezone.now()
-    needed = oversight_needed(transition, now) and not oversight_given(
-        record=record, transition=transition, at=now
-    )
+    needed = oversight_missing(record=record, transition=transition, at=timezone.now())
+    may_add = needed and can(request.user, Perm.OVERSIGHT_RECORD)
     return {
         "needed": needed,
         "label": OVERSIGHT_TRANSITIONS[transition],
-        "url": _oversight_link(request, child_id, record, transition) if needed else "",
+        "url": oversight_link(record, transition, request.path) if may_add else "",
     }
 
 
@@ -258,7 +243,7 @@ def _discussion_context(request: HttpRequest, discussion: StrategyDiscussion) ->
         "can_hold": can_work and convened,
         "can_minutes": can_work and held and discussion.minutes_sent_at is None,
         "can_actions": can_work and held,
-        "no_s47_oversight": _oversight(request, discussion.child_id, discussion, "strategy_no_s47")
+        "no_s47_oversight": _oversight(request, discussion, "strategy_no_s47")
         if can_work and convened
         else None,
         "events": timeline_for([("strategydiscussion", discussion.pk)]) if full else [],
@@ -274,46 +259,70 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    record: StrategyDiscussion | S47Enquiry,
+    context: Callable[[], dict[str, Any]],
+    template: str,
+    form: django_forms.Form,
+    action: Callable[[], Any],
+    *,
+    may_work: bool,
+    done_url: str,
+    rename: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A form on a discussion's or an enquiry's page: call the service, or show the errors."""
+    if not may_work:
+        raise PermissionDenied
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(form, action, rename or {}) is not None
+    ):
+        return redirect(done_url)
+    log_view(request, [record.child], record)
+    return render(request, template, {**context(), "form": form})
+
+
 def _discussion_form(
     request: HttpRequest,
-    pk: int,
+    discussion: StrategyDiscussion,
     template: str,
-    make_form: Callable[[StrategyDiscussion], django_forms.Form],
-    action: Callable[[StrategyDiscussion, Any], Any],
+    form: django_forms.Form,
+    action: Callable[[], Any],
+    *,
     rename: dict[str, str] | None = None,
     anchor: str = "",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    discussion = _discussion(request, pk)
-    if not can_work_discussion(request.user, discussion):
-        raise PermissionDenied
-    form = make_form(discussion)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda: action(discussion, form), rename or {}) is not None
-    ):
-        return redirect(reverse("strategy-detail", args=[discussion.pk]) + anchor)
-    log_view(request, [discussion.child], discussion)
-    context = _discussion_context(request, discussion)
-    context["form"] = form
-    context.update(extra or {})
-    return render(request, template, context)
+    return _form_page(
+        request,
+        discussion,
+        lambda: {**_discussion_context(request, discussion), **(extra or {})},
+        template,
+        form,
+        action,
+        may_work=can_work_discussion(request.user, discussion),
+        done_url=reverse("strategy-detail", args=[discussion.pk]) + anchor,
+        rename=rename,
+    )
 
 
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def discussion_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.InviteForm(request.POST or None)
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/invite.html",
-        lambda d: forms.InviteForm(request.POST or None),
-        lambda d, f: strategy.discussion_invite(
-            discussion=d,
-            agency=f.cleaned_data["agency"],
-            person_name=f.cleaned_data["person_name"],
-            person_role=f.cleaned_data["person_role"],
+        form,
+        lambda: strategy.discussion_invite(
+            discussion=discussion,
+            agency=form.cleaned_data["agency"],
+            person_name=form.cleaned_data["person_name"],
+            person_role=form.cleaned_data["person_role"],
             by=_user(request),
         ),
         anchor="#attendance",
@@ -343,14 +352,16 @@ def _attendance(d: StrategyDiscussion, form: forms.AttendanceForm, by: Any) -> A
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def discussion_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.AttendanceForm(
+        request.POST or None, invitations=list(discussion.invitations.select_related("agency"))
+    )
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/attendance.html",
-        lambda d: forms.AttendanceForm(
-            request.POST or None, invitations=list(d.invitations.select_related("agency"))
-        ),
-        lambda d, f: _attendance(d, f, _user(request)),
+        form,
+        lambda: _attendance(discussion, form, _user(request)),
         anchor="#attendance",
     )
 
@@ -358,19 +369,21 @@ def discussion_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def discussion_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.HoldForm(request.POST or None)
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/hold.html",
-        lambda d: forms.HoldForm(request.POST or None),
-        lambda d, f: strategy.discussion_hold(
-            discussion=d,
-            held_at=f.held_at(),
-            information_shared=f.cleaned_data["information_shared"],
-            decision=f.cleaned_data["decision"],
-            s47_kind=f.cleaned_data["s47_kind"],
-            contingency_plan=f.cleaned_data["contingency_plan"],
-            quorum_reason=f.cleaned_data["quorum_reason"],
+        form,
+        lambda: strategy.discussion_hold(
+            discussion=discussion,
+            held_at=form.held_at(),
+            information_shared=form.cleaned_data["information_shared"],
+            decision=form.cleaned_data["decision"],
+            s47_kind=form.cleaned_data["s47_kind"],
+            contingency_plan=form.cleaned_data["contingency_plan"],
+            quorum_reason=form.cleaned_data["quorum_reason"],
             by=_user(request),
         ),
         rename={"held_at": "held_date"},
@@ -388,12 +401,14 @@ def _minutes(d: StrategyDiscussion, form: forms.MinutesForm, request: HttpReques
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def discussion_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.MinutesForm(request.POST or None, initial={"minutes": discussion.minutes})
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/minutes.html",
-        lambda d: forms.MinutesForm(request.POST or None, initial={"minutes": d.minutes}),
-        lambda d, f: _minutes(d, f, request),
+        form,
+        lambda: _minutes(discussion, form, request),
         anchor="#minutes",
     )
 
@@ -401,18 +416,20 @@ def discussion_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.ActionForm(request.POST or None)
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/action_new.html",
-        lambda d: forms.ActionForm(request.POST or None),
-        lambda d, f: strategy.action_add(
-            discussion=d,
-            description=f.cleaned_data["description"],
-            owner_user=f.cleaned_data["owner"],
-            owner_agency=f.cleaned_data["owner_agency"],
-            owner_name=f.cleaned_data["owner_name"],
-            due_on=f.cleaned_data["due_on"],
+        form,
+        lambda: strategy.action_add(
+            discussion=discussion,
+            description=form.cleaned_data["description"],
+            owner_user=form.cleaned_data["owner"],
+            owner_agency=form.cleaned_data["owner_agency"],
+            owner_name=form.cleaned_data["owner_name"],
+            due_on=form.cleaned_data["due_on"],
             by=_user(request),
         ),
         anchor="#actions",
@@ -423,14 +440,14 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     action = get_object_or_404(StrategyAction, pk=action_pk, discussion_id=pk)
-
+    form = forms.ActionDoneForm(request.POST or None)
     return _discussion_form(
         request,
-        pk,
+        _discussion(request, pk),
         "strategy/action_done.html",
-        lambda d: forms.ActionDoneForm(request.POST or None),
-        lambda d, f: strategy.action_complete(
-            action=action, note=f.cleaned_data["note"], by=_user(request)
+        form,
+        lambda: strategy.action_complete(
+            action=action, note=form.cleaned_data["note"], by=_user(request)
         ),
         anchor="#actions",
         extra={"action": action},
@@ -440,13 +457,15 @@ def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 @requires(Perm.STRATEGY_WORK)
 @GET_POST
 def discussion_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    form = forms.CancelForm(request.POST or None)
     return _discussion_form(
         request,
-        pk,
+        discussion,
         "strategy/cancel.html",
-        lambda d: forms.CancelForm(request.POST or None),
-        lambda d, f: strategy.discussion_cancel(
-            discussion=d, reason=f.cleaned_data["cancel_reason"], by=_user(request)
+        form,
+        lambda: strategy.discussion_cancel(
+            discussion=discussion, reason=form.cleaned_data["cancel_reason"], by=_user(request)
         ),
     )
 
@@ -468,7 +487,7 @@ def _s47(request: HttpRequest, pk: int) -> S47Enquiry:
 
 def _s47_context(request: HttpRequest, s47: S47Enquiry) -> dict[str, Any]:
     now = timezone.now()
-    conference = Conference.objects.filter(s47=s47).select_related("booked_by").first()
+    conference = conference_of(s47)
     can_work = can_work_s47(request.user, s47)
     discussions = visible_discussions(
         request.user,
@@ -488,10 +507,10 @@ def _s47_context(request: HttpRequest, s47: S47Enquiry) -> dict[str, Any]:
         and bool(s47.icpc_needed)
         and (conference is None or conference.held_at is None),
         "can_conference": can_work and conference is not None and conference.held_at is None,
-        "no_conference_oversight": _oversight(request, s47.child_id, s47, "s47_no_conference")
+        "no_conference_oversight": _oversight(request, s47, "s47_no_conference")
         if can_work and not s47.outcome
         else None,
-        "no_plan_oversight": _oversight(request, s47.child_id, s47, "icpc_no_plan")
+        "no_plan_oversight": _oversight(request, s47, "icpc_no_plan")
         if can_work and conference is not None and conference.held_at is None
         else None,
         "events": timeline_for([("s47enquiry", s47.pk)]) if full else [],
@@ -515,18 +534,17 @@ def _s47_form(
     rename: dict[str, str],
 ) -> HttpResponse:
     s47 = _s47(request, pk)
-    if not can_work_s47(request.user, s47):
-        raise PermissionDenied
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, lambda: action(s47), rename) is not None
-    ):
-        return redirect("s47-detail", s47.pk)
-    log_view(request, [s47.child], s47)
-    context = _s47_context(request, s47)
-    context["form"] = form
-    return render(request, template, context)
+    return _form_page(
+        request,
+        s47,
+        lambda: _s47_context(request, s47),
+        template,
+        form,
+        lambda: action(s47),
+        may_work=can_work_s47(request.user, s47),
+        done_url=reverse("s47-detail", args=[s47.pk]),
+        rename=rename,
+    )
 
 
 @requires(Perm.PROTECTION_WORK)
@@ -572,7 +590,7 @@ def conference_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ConferenceOutcomeForm(request.POST or None)
 
     def record(s: S47Enquiry) -> Any:
-        conference = Conference.objects.filter(s47=s).first()
+        conference = conference_of(s)
         if conference is None:
             raise ValidationError("Book the conference before recording its outcome")
         return strategy.conference_record(

@@ -27,6 +27,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from frontdoor.accounts.models import User
 
 # Models are imported inside the fixtures, so this plugin also loads when a framework-free
@@ -66,6 +68,15 @@ def snapshot(obj: Any) -> dict[str, Any]:
     from django.forms.models import model_to_dict
 
     return model_to_dict(type(obj)._default_manager.get(pk=obj.pk))
+
+
+def client_for(user: Any) -> Client:
+    """A test client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @contextmanager

@@ -13,70 +13,11 @@ import pytest
 from django.utils import timezone
 
 from frontdoor.assessments.models import Assessment, AssessmentStatus
-from frontdoor.testing.factories import PASSWORD, accepted
+from frontdoor.testing.factories import accepted
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import Journey, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-class Journey:
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "console",
-            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
-        )
-
-    def scan(self) -> None:
-        self.scanned.append(self.page.url)
-        violations = axe_violations(self.page)
-        assert violations == [], f"{self.page.url}: {violations}"
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.scan()
-
-    def sign_in(self, username: str) -> None:
-        self.page.context.clear_cookies()
-        self.page.goto(self.base + "/sign-in/")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
-
-    def submit(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).click()
-        self.scan()
-
-    def follow(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name=name).first.click()
-        self.scan()
-
-    def date(self, name: str, day: Any) -> None:
-        self.page.locator(f"#{name}-day").fill(str(day.day))
-        self.page.locator(f"#{name}-month").fill(str(day.month))
-        self.page.locator(f"#{name}-year").fill(str(day.year))
-
-    def choose(self, question: str, answer: str) -> None:
-        self.page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
-
-    def main(self) -> str:
-        return str(self.page.locator("main").inner_text())
 
 
 def test_an_assessment_from_start_to_authorisation(live_server: Any) -> None:
@@ -87,14 +28,14 @@ def test_an_assessment_from_start_to_authorisation(live_server: Any) -> None:
 
     with chromium_page() as page:
         j = Journey(page, live_server.url)
-        j.sign_in("assessment_worker")
+        j.sign_in("assessment_worker", scan=False)
         j.go(f"/transfers/{transfer.pk}/")
         j.follow("Start the assessment")
         j.date("started_on", yesterday)
         j.submit("Start the assessment")
         assessment = Assessment.objects.get(transfer=transfer)
-        assert f"Assessment A{assessment.pk}" in j.main()
-        assert "working days left" in j.main()
+        assert f"Assessment A{assessment.pk}" in j.main
+        assert "working days left" in j.main
 
         j.follow("Record a visit")
         j.date("visited_date", yesterday)
@@ -103,7 +44,7 @@ def test_an_assessment_from_start_to_authorisation(live_server: Any) -> None:
         j.choose("Was the child seen alone?", "Yes")
         page.get_by_label("Notes (optional)").fill("Seen alone in his bedroom; talked about home.")
         j.submit("Record visit")
-        assert "Seen alone: Yes" in " ".join(j.main().split())
+        assert "Seen alone: Yes" in " ".join(j.main.split())
 
         j.follow("Complete the assessment")
         j.submit("Submit for authorisation")  # nothing chosen: the error summary
@@ -118,16 +59,16 @@ def test_an_assessment_from_start_to_authorisation(live_server: Any) -> None:
             "Domestic abuse by mother's former partner continues; a plan is needed."
         )
         j.submit("Submit for authorisation")
-        main = j.main()
+        main = j.main
         assert "Awaiting authorisation" in main and "16A Neglect" in main
 
-        j.sign_in("assessment_manager")
+        j.sign_in("assessment_manager", scan=False)
         j.go(f"/assessments/{assessment.pk}/")
         j.follow("Authorise or return")
         j.choose("Do you authorise this assessment?", "Authorise the assessment")
         page.get_by_label("Your comments").fill("Agreed: a clear analysis.")
         j.submit("Save")
-        assert "Agreed: a clear analysis." in j.main()
+        assert "Agreed: a clear analysis." in j.main
 
         j.go(f"/transfers/{transfer.pk}/")
         j.follow("View the assessment")

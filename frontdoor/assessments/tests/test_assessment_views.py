@@ -15,6 +15,7 @@ from frontdoor.assessments.queues import AWAITING_AUTHORISATION, IN_PROGRESS
 from frontdoor.assessments.selectors import assessments_for_child
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.testing.factories import TeamFactory, UserFactory, local
+from frontdoor.testing.fixtures import client_for
 from frontdoor.testing.personas import org_agency
 from frontdoor.work.queues import front_door_overview, my_queue, team_queue
 
@@ -36,12 +37,6 @@ ALL = [
     "administrator",
     "outsider",
 ]
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from frontdoor.intake.submissions import submission_receive
 from frontdoor.mash.models import Enquiry
 from frontdoor.outbox.models import Message
 from frontdoor.testing.factories import (
-    PASSWORD,
     decided,
     referral_document,
     request_sent,
@@ -31,42 +30,9 @@ from frontdoor.testing.factories import (
     signed_off,
 )
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import Journey, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-class Visit:
-    """One browser tab that signs people in and out and scans every page it shows."""
-
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-
-    def scan(self) -> str:
-        self.scanned.append(self.page.url)
-        assert axe_violations(self.page) == [], self.page.url
-        return str(self.page.locator("main").inner_text())
-
-    def sign_in(self, username: str) -> None:
-        self.page.goto(self.base + "/sign-in/")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-
-    def sign_out(self) -> None:
-        self.page.get_by_role("button", name="Sign out").click()
 
 
 def test_a_partner_escalation_is_escalated_then_resolved_with_learning(live_server: Any) -> None:
@@ -78,75 +44,67 @@ def test_a_partner_escalation_is_escalated_then_resolved_with_learning(live_serv
     signed_off(outcome="nfa", enquiry=enquiry)
 
     with chromium_page() as page:
-        visit = Visit(page, live_server.url)
+        visit = Journey(page, live_server.url)
 
         # The police practitioner raises it, by the reference of the request they were sent.
-        visit.sign_in("police_practitioner")
-        page.goto(live_server.url + "/escalations/")
-        assert "There are no escalations here" in visit.scan()
-        page.get_by_role("link", name="Raise an escalation").click()
-        visit.scan()
-        page.get_by_role("button", name="Raise the escalation").click()
+        visit.sign_in("police_practitioner", scan=False)
+        visit.go("/escalations/")
+        assert "There are no escalations here" in visit.main
+        visit.follow("Raise an escalation")
+        visit.submit("Raise the escalation")
         summary = page.locator(".govuk-error-summary").inner_text()
         assert "Enter what you disagree with" in summary and "Enter the reference" in summary
-        visit.scan()
         page.get_by_label("A decision").check()
         page.get_by_label("Reference of the record").fill(f"R{partner_request.pk}")
         page.get_by_label("What do you disagree with, and why?").fill(
             "We hold two call-outs to the address this month; NFA leaves the child unprotected."
         )
         page.get_by_label("What do you want to happen?").fill("Hold a strategy discussion.")
-        page.get_by_role("button", name="Raise the escalation").click()
-        main = visit.scan()
+        visit.submit("Raise the escalation")
+        main = visit.main
         escalation = Escalation.objects.get(raised_by=police)
         assert f"Escalation {escalation.reference}" in main and "Practitioner stage" in main
         assert "Mo Mash (the practitioner concerned)" in main
         visit.sign_out()
 
         # The MASH worker who recorded the decision escalates it to their manager.
-        visit.sign_in("mash_worker")
-        page.goto(live_server.url + "/escalations/")
-        assert "Your answer is needed" in visit.scan()
-        page.get_by_role("link", name=re.compile(escalation.reference)).click()
-        visit.scan()
-        page.get_by_role("link", name="Answer the practitioner stage").click()
-        visit.scan()
+        visit.sign_in("mash_worker", scan=False)
+        visit.go("/escalations/")
+        assert "Your answer is needed" in visit.main
+        visit.follow(re.compile(escalation.reference))
+        visit.follow("Answer the practitioner stage")
         page.get_by_label("Escalate it to the next stage").check()
         page.get_by_label("Your answer").fill(
             "The decision was signed off; it needs my manager to look at the call-outs."
         )
-        page.get_by_role("button", name="Send your answer").click()
-        main = visit.scan()
+        visit.submit("Send your answer")
+        main = visit.main
         assert "Open at the team manager stage" in main and "Team manager stage" in main
         visit.sign_out()
 
         # The MASH manager resolves it, with the learning.
-        visit.sign_in("mash_manager")
-        page.goto(live_server.url + f"/escalations/{escalation.pk}/")
-        visit.scan()
-        page.get_by_role("link", name="Answer the team manager stage").click()
-        visit.scan()
+        visit.sign_in("mash_manager", scan=False)
+        visit.go(f"/escalations/{escalation.pk}/")
+        visit.follow("Answer the team manager stage")
         page.get_by_label("Resolve it").check()
         page.get_by_label("Your answer").fill(
             "Agreed: a strategy discussion is booked for tomorrow with the police."
         )
-        page.get_by_role("button", name="Send your answer").click()
+        visit.submit("Send your answer")
         assert "Enter the learning" in page.locator(".govuk-error-summary").inner_text()
-        visit.scan()
         page.get_by_label("Learning").fill(
             "Read the police call-outs before a decision of no further action."
         )
-        page.get_by_role("button", name="Send your answer").click()
-        main = visit.scan()
+        visit.submit("Send your answer")
+        main = visit.main
         assert "Resolved" in main and "Read the police call-outs" in main
         visit.sign_out()
 
         # The police practitioner reads the resolution.
-        visit.sign_in("police_practitioner")
-        page.goto(live_server.url + "/escalations/?status=resolved")
-        visit.scan()
-        page.get_by_role("link", name=re.compile(escalation.reference)).click()
-        main = visit.scan()
+        visit.sign_in("police_practitioner", scan=False)
+        visit.go("/escalations/?status=resolved")
+        visit.follow(re.compile(escalation.reference))
+        main = visit.main
         assert "a strategy discussion is booked for tomorrow" in main
         assert "Read the police call-outs" in main
 
@@ -187,20 +145,17 @@ def test_a_referrer_disagrees_through_their_outcome_link(live_server: Any) -> No
     signed_off(decision=decided(outcome="nfa", enquiry=enquiry))
 
     with chromium_page() as page:
-        visit = Visit(page, live_server.url)
-        page.goto(live_server.url + found.group(1))
-        visit.scan()
-        page.get_by_role("link", name="Disagree with this decision? Tell us why").click()
-        visit.scan()
-        page.get_by_role("button", name="Send").click()
+        visit = Journey(page, live_server.url)
+        visit.go(found.group(1))
+        visit.follow("Disagree with this decision? Tell us why")
+        visit.submit("Send")
         assert "Enter what you disagree with" in page.locator(".govuk-error-summary").inner_text()
-        visit.scan()
         page.get_by_label("What do you disagree with, and why?").fill(
             "Riley told me she is scared to go home."
         )
         page.get_by_label("What do you want to happen?").fill("A social worker sees Riley.")
-        page.get_by_role("button", name="Send").click()
-        main = visit.scan()
+        visit.submit("Send")
+        main = visit.main
         assert "We have your disagreement" in main and "Being looked at by the practitioner" in main
         assert [r for r in visit.broken if "/disagree/" in r or "/escalations/" in r] == []
 

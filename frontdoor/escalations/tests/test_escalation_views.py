@@ -16,7 +16,8 @@ from frontdoor.escalations.models import Escalation, EscalationStatus
 from frontdoor.escalations.selectors import escalations_for_child
 from frontdoor.escalations.services import escalation_respond
 from frontdoor.escalations.tests.helpers import RAISED_AT, raised
-from frontdoor.testing.factories import request_sent
+from frontdoor.testing.factories import local, request_sent
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +56,6 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "administrator": (403, 403, 403, 403),
     "outsider": (403, 403, 403, 403),
 }
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -326,3 +321,19 @@ def test_the_partials_for_the_child_page_and_record_pages_render(
         request=request,
     )
     assert "Raise an escalation" not in html
+
+
+def test_the_team_queue_shows_only_escalations_the_user_may_open(
+    world: dict[str, Any], mash_worker_2: Any
+) -> None:
+    from frontdoor.work.queues import team_queue
+
+    escalation = world["escalation"]
+    url = reverse("escalation-detail", args=[escalation.pk])
+    now = local(2026, 3, 4, 12)
+    # The decision's recorder answers at the practitioner stage; another MASH worker in the
+    # same team neither sees it in the team queue nor can open it.
+    for user, shown in ((world["users"]["mash_worker"], True), (mash_worker_2, False)):
+        items = [i for i in team_queue(user, now) if i.url == url]
+        assert bool(items) is shown
+        assert (client_for(user).get(url).status_code == 200) is shown

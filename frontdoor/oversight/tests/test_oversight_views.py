@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.oversight.models import OversightEntry
 from frontdoor.testing.factories import PersonFactory
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,6 @@ ROLES = [
     "outsider",
 ]
 MAY_RECORD = {"contact_manager", "mash_manager", "assessment_manager", "head_of_service"}
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

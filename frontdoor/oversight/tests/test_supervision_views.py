@@ -15,6 +15,7 @@ from frontdoor.oversight.models import SupervisionAction, SupervisionRecord
 from frontdoor.oversight.services import ActionDraft, supervision_record
 from frontdoor.oversight.tests.conftest import REFLECTION
 from frontdoor.testing.factories import local
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,6 @@ ROLES = [
     "outsider",
 ]
 MANAGERS = {"contact_manager", "mash_manager", "assessment_manager", "head_of_service"}
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,71 +5,17 @@ ICPC held with a child protection plan (neglect)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from frontdoor.strategy.models import Conference, S47Enquiry, StrategyDiscussion
-from frontdoor.testing.factories import PASSWORD, signed_off
+from frontdoor.testing.factories import signed_off
 from frontdoor.testing.personas import org_setup, persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import Journey, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-class Journey:
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-
-    def scan(self) -> None:
-        self.scanned.append(self.page.url)
-        violations = axe_violations(self.page)
-        assert violations == [], f"{self.page.url}: {violations}"
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.scan()
-
-    def sign_in(self, username: str) -> None:
-        self.page.context.clear_cookies()
-        self.go("/sign-in/")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
-        self.scan()
-
-    def submit(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).click()
-        self.scan()
-
-    def follow(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name=name).first.click()
-        self.scan()
-
-    def date(self, field: str, day: int, month: int, year: int, time: str) -> None:
-        self.page.fill(f"#{field}_date-day", str(day))
-        self.page.fill(f"#{field}_date-month", str(month))
-        self.page.fill(f"#{field}_date-year", str(year))
-        self.page.fill(f"#{field}_time", time)
-
-    @property
-    def main(self) -> str:
-        return str(self.page.locator("main").inner_text())
 
 
 def test_a_section_47_decision_leads_to_a_child_protection_plan(live_server: Any) -> None:
@@ -107,7 +53,7 @@ def test_a_section_47_decision_leads_to_a_child_protection_plan(live_server: Any
 
         # The outcome: a joint section 47 enquiry.
         j.follow("Record the outcome")
-        j.date("held", 3, 3, 2026, "14:00")
+        j.when("held", date(2026, 3, 3), "14:00")
         page.get_by_label("Information shared").fill(
             "Police: two domestic abuse call-outs. Health: A&E visit last month."
         )
@@ -142,20 +88,20 @@ def test_a_section_47_decision_leads_to_a_child_protection_plan(live_server: Any
             "Concerns substantiated, child judged at continuing risk of significant harm"
         ).check()
         page.get_by_label("Yes").check()
-        j.date("outcome", 9, 3, 2026, "16:00")
+        j.when("outcome", date(2026, 3, 9), "16:00")
         j.submit("Record the outcome")
         j.follow("Book the conference")
-        j.date("scheduled", 20, 3, 2026, "10:00")
+        j.when("scheduled", date(2026, 3, 20), "10:00")
         j.submit("Book the conference")
         assert "20 Mar 2026 10:00" in j.main
         j.follow("Record the conference")
         # An ICPC before its strategy discussion is refused with a clear error.
-        j.date("held", 2, 3, 2026, "10:00")
+        j.when("held", date(2026, 3, 2), "10:00")
         page.get_by_label("Yes").check()
         page.get_by_label("Neglect").check()
         j.submit("Record the conference")
         assert "cannot be before the strategy discussion" in j.main
-        j.date("held", 20, 3, 2026, "10:00")
+        j.when("held", date(2026, 3, 20), "10:00")
         j.submit("Record the conference")
         assert "Yes: Neglect" in j.main
 

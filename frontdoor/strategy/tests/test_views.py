@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from frontdoor.strategy.selectors import strategy_for_child
 from frontdoor.strategy.services import conference_book, s47_outcome_record
 from frontdoor.testing.factories import accepted as accept_transfer
 from frontdoor.testing.factories import transferred
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,6 @@ ROLES = [
     "partnership_lead",
     "outsider",
 ]
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

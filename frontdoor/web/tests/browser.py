@@ -1,15 +1,21 @@
-"""Helpers for browser journeys: Debian's Chromium through Playwright, and axe-core scans."""
+"""Helpers for browser journeys: Debian's Chromium through Playwright, axe-core scans, and a
+``Journey`` through the pages as the people who use them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from django.conf import settings
 from django.db import connections
+
+from frontdoor.testing.factories import PASSWORD
 
 CHROMIUM = os.environ.get("FRONTDOOR_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
@@ -29,7 +35,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 def chromium_page(*, javascript: bool = True) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+    # between page actions are ordinary blocking calls.
+    with (
+        mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}),
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(java_script_enabled=javascript)
@@ -52,3 +63,82 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         AXE_TAGS,
     )
     return violations
+
+
+class Journey:
+    """One browser tab through the pages: signs people in, follows links, submits forms and
+    scans each page it lands on with axe-core (``axe=False`` without JavaScript, which axe
+    needs). ``broken`` collects every failed response and script error, ``scanned`` the pages.
+    """
+
+    def __init__(self, page: Any, base: str, *, axe: bool = True) -> None:
+        self.page = page
+        self.base = base
+        self.axe = axe
+        self.scanned: list[str] = []
+        self.broken: list[str] = []
+        page.on(
+            "response",
+            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "console",
+            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
+        )
+
+    def scan(self) -> None:
+        self.scanned.append(self.page.url)
+        if not self.axe:
+            return
+        violations = axe_violations(self.page)
+        assert violations == [], f"{self.page.url}: {violations}"
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.scan()
+
+    def sign_in(self, username: str, *, scan: bool = True) -> None:
+        """Sign in afresh (``scan``: the sign-in page and the one it leads to)."""
+        self.page.context.clear_cookies()
+        self.page.goto(self.base + "/sign-in/")
+        if scan:
+            self.scan()
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
+        if scan:
+            self.scan()
+
+    def sign_out(self) -> None:
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign out").click()
+
+    def submit(self, name: str) -> None:
+        # Wait for the page the form leads to, or axe may scan the one being replaced.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name).click()
+        self.scan()
+
+    def follow(self, name: str | re.Pattern[str]) -> None:
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name=name).first.click()
+        self.scan()
+
+    def date(self, name: str, day: dt.date) -> None:
+        """Fill a GOV.UK date field (``name``-day, -month, -year)."""
+        self.page.locator(f"#{name}-day").fill(str(day.day))
+        self.page.locator(f"#{name}-month").fill(str(day.month))
+        self.page.locator(f"#{name}-year").fill(str(day.year))
+
+    def when(self, field: str, day: dt.date, time: str) -> None:
+        """Fill a date and time pair (``field``_date and ``field``_time)."""
+        self.date(f"{field}_date", day)
+        self.page.locator(f"#{field}_time").fill(time)
+
+    def choose(self, question: str, answer: str) -> None:
+        self.page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+
+    @property
+    def main(self) -> str:
+        return str(self.page.locator("main").inner_text())

@@ -13,19 +13,10 @@ import pytest
 
 from frontdoor.accounts.models import Agency, Role, Team, User
 from frontdoor.mash.models import RequestTemplate
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.testing.factories import PASSWORD
+from frontdoor.web.tests.browser import Journey, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Playwright's sync API runs an event loop in this thread; the ORM calls made here are
-    ordinary blocking calls between page actions."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-PASSWORD = "journey-pass-1234"
 
 
 def _people() -> dict[str, User]:
@@ -71,54 +62,6 @@ def _people() -> dict[str, User]:
             "aworker", Role.ASSESSMENT_SOCIAL_WORKER, teams["assessment"], la, "Sol Visitor"
         ),
     }
-
-
-class Journey:
-    def __init__(self, page: Any, base: str, *, axe: bool) -> None:
-        self.page = page
-        self.base = base
-        self.axe = axe  # axe-core needs JavaScript: the run without it checks the flow only
-        self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "console",
-            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
-        )
-
-    def scan(self) -> None:
-        self.scanned.append(self.page.url)
-        if not self.axe:
-            return
-        violations = axe_violations(self.page)
-        assert violations == [], f"{self.page.url}: {violations}"
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.scan()
-
-    def sign_in(self, username: str) -> None:
-        self.page.context.clear_cookies()
-        self.go("/sign-in/")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
-        self.scan()
-
-    def submit(self, name: str) -> None:
-        # Wait for the page the form leads to, or axe may scan the one being replaced.
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).click()
-        self.scan()
-
-    def follow(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name=name).first.click()
-        self.scan()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

@@ -18,6 +18,7 @@ from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
 from frontdoor.people.models import Person
 from frontdoor.protection.models import Transfer, Visit
 from frontdoor.testing.factories import contact_child_of, request_sent
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,6 @@ ALL = [
     "administrator",
     "outsider",
 ]
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
