@@ -42,28 +42,45 @@ from frontdoor.policies.defaults import ESCALATION_STAGES
 PARTNERS = ("police.practitioner", "health.practitioner", "education.practitioner")
 COUNCIL_RAISERS = ("mash.worker", "mash.worker2")
 
-DECISION_DISAGREEMENTS = (
-    (
-        "We hold two domestic abuse call-outs to the address in the last month that the "
-        "decision does not mention. We think the threshold for a strategy discussion is met.",
-        "Reconsider the decision with our information and hold a strategy discussion.",
+#: What each partner disagrees with (by the raiser's agency, from their login's first part),
+#: and one any of them may say.
+DECISION_DISAGREEMENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "police": (
+        (
+            "We hold two domestic abuse call-outs to the address in the last month that the "
+            "decision does not mention. We think the threshold for a strategy discussion is met.",
+            "Reconsider the decision with our information and hold a strategy discussion.",
+        ),
     ),
-    (
-        "The child has missed three health appointments and has an unexplained injury; "
-        "closing with advice leaves them without a plan.",
-        "A child and family assessment, or at least early help with a named lead.",
+    "health": (
+        (
+            "The child has missed three health appointments and has an unexplained injury; "
+            "closing with advice leaves them without a plan.",
+            "A child and family assessment, or at least early help with a named lead.",
+        ),
     ),
-    (
-        "School has seen a marked change in the child's behaviour and attendance; we were not "
-        "asked for our view before the decision was made.",
-        "Speak to the designated safeguarding lead and review the decision.",
+    "education": (
+        (
+            "School has seen a marked change in the child's behaviour and attendance; we were "
+            "not asked for our view before the decision was made.",
+            "Speak to the designated safeguarding lead and review the decision.",
+        ),
     ),
-    (
-        "The decision relies on the parent's account only. The child's own words, recorded in "
-        "our referral, were not considered.",
-        "See the child on their own and record their wishes and feelings.",
+    "any": (
+        (
+            "The decision relies on the parent's account only. The child's own words, recorded "
+            "in our referral, were not considered.",
+            "See the child on their own and record their wishes and feelings.",
+        ),
     ),
-)
+}
+
+
+def _disagreement(user: User, rng: Random) -> tuple[str, str]:
+    agency = user.username.split(".")[0]
+    return rng.choice(DECISION_DISAGREEMENTS.get(agency, ()) + DECISION_DISAGREEMENTS["any"])
+
+
 REFERRER_DISAGREEMENTS = (
     (
         "I referred because the child told me they were scared to go home. No further action "
@@ -318,7 +335,7 @@ def _history_by_partners(
         at = _working(start + timedelta(hours=rng.uniform(2, 60)), rng)
         if at >= now - timedelta(days=1):
             continue
-        texts = rng.choice(DECISION_DISAGREEMENTS)
+        texts = _disagreement(user, rng)
         escalation = _raise(decision, about="decision", texts=texts, at=at, by=user)
         if escalation is None:
             continue
@@ -351,7 +368,7 @@ def _open_now(
             continue
         decision, user = candidates[-1]
         used.add(decision.pk)
-        texts = rng.choice(DECISION_DISAGREEMENTS)
+        texts = _disagreement(user, rng)
         escalation = _raise(decision, about="decision", texts=texts, at=raised_at, by=user)
         if escalation is None:
             continue
