@@ -46,6 +46,12 @@ class Perm(StrEnum):
     SUPERVISION_RECORD = "supervision_record"  # a manager records case supervision
     SUPERVISION_VIEW = "supervision_view"  # own supervision; managers: their team's
     OVERSIGHT_RECORD = "oversight_record"  # a manager's management-oversight entry
+    # Trust (issue 6)
+    RESTRICT_MANAGE = "restrict_manage"  # mark a child restricted and name who may see it
+    BREAK_GLASS = "break_glass"  # open a restricted child's record with a recorded reason
+    AUDIT_VIEW = "audit_view"  # who accessed this child / what this user accessed, export
+    SUBJECT_ACCESS = "subject_access"  # export everything held about a child
+    RETENTION_REVIEW = "retention_review"  # review and approve retention deletions
 
 
 P = Perm
@@ -56,6 +62,7 @@ _CASE_READ = {
     P.CHILD_VIEW,
     P.STRATEGY_VIEW,
     P.ASSESSMENT_VIEW,
+    P.BREAK_GLASS,
 }
 #: Everyone with a role may raise an escalation and see the ones they raised.
 _ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
@@ -80,7 +87,15 @@ _ASSESSMENT = _CASE_READ | {
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CONTACT_OFFICER: frozenset(
-        _ESCALATE | {P.CONTACT_CREATE, P.CONTACT_VIEW, P.CHILD_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW}
+        _ESCALATE
+        | {
+            P.CONTACT_CREATE,
+            P.CONTACT_VIEW,
+            P.CHILD_VIEW,
+            P.QUEUE_VIEW,
+            P.OVERVIEW_VIEW,
+            P.BREAK_GLASS,
+        }
     ),
     Role.CONTACT_CENTRE_MANAGER: frozenset(
         _MANAGER
@@ -92,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.OVERVIEW_VIEW,
             P.RECONCILIATION_VIEW,
             P.DUPLICATE_REVIEW,
+            P.BREAK_GLASS,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | _PRACTITIONER | {P.CONTACT_CREATE}),
@@ -104,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RECONCILIATION_VIEW,
             P.DUPLICATE_REVIEW,
             P.PROTECTION_WORK,
+            P.RESTRICT_MANAGE,
         }
     ),
     Role.PARTNER_PRACTITIONER: frozenset(
@@ -124,13 +141,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RECONCILIATION_VIEW,
             P.ESCALATION_VIEW,
             P.SUPERVISION_VIEW,
+            P.AUDIT_VIEW,
         }
     ),
     Role.PARTNERSHIP_LEAD: frozenset(_ESCALATE | {P.OVERVIEW_VIEW, P.ESCALATION_RESPOND}),
     Role.HEAD_OF_SERVICE: frozenset(
         _CASE_READ
         | _MANAGER
-        | {P.REQUEST_VIEW, P.QUEUE_VIEW, P.OVERVIEW_VIEW, P.ASSESSMENT_AUTHORISE}
+        | {
+            P.REQUEST_VIEW,
+            P.QUEUE_VIEW,
+            P.OVERVIEW_VIEW,
+            P.ASSESSMENT_AUTHORISE,
+            P.RESTRICT_MANAGE,
+        }
+    ),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {
+            P.ACCESS_LOG_VIEW,
+            P.AUDIT_VIEW,
+            P.SUBJECT_ACCESS,
+            P.RETENTION_REVIEW,
+            P.RESTRICT_MANAGE,
+        }
     ),
     Role.ADMINISTRATOR: frozenset({P.OVERVIEW_VIEW, P.ACCESS_LOG_VIEW}),
 }

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

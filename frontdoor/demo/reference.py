@@ -258,6 +258,15 @@ DEMO_USERS: tuple[_UserSpec, ...] = (
         "Head of service, children's social care",
     ),
     _UserSpec(
+        "dpo",
+        "Nadia",
+        "Rahman",
+        Role.DATA_PROTECTION_OFFICER,
+        None,
+        LA_CODE,
+        "Data protection officer",
+    ),
+    _UserSpec(
         "partnership.lead",
         "Jonathan",
         "Reid",

@@ -216,6 +216,11 @@ def head_of_service(org: SimpleNamespace) -> User:
 
 
 @pytest.fixture
+def data_protection_officer(org: SimpleNamespace) -> User:
+    return _persona("data_protection_officer")
+
+
+@pytest.fixture
 def administrator(org: SimpleNamespace) -> User:
     return _persona("administrator")
 

@@ -90,6 +90,9 @@ PERSONAS: dict[str, PersonaSpec] = {
     "auditor": PersonaSpec(Role.AUDITOR, None, "council", "Audrey", "Auditor"),
     "partnership_lead": PersonaSpec(Role.PARTNERSHIP_LEAD, None, "council", "Pat", "Lead"),
     "head_of_service": PersonaSpec(Role.HEAD_OF_SERVICE, None, "council", "Hilary", "Head"),
+    "data_protection_officer": PersonaSpec(
+        Role.DATA_PROTECTION_OFFICER, None, "council", "Dana", "Protection"
+    ),
     "administrator": PersonaSpec(Role.ADMINISTRATOR, None, "council", "Adam", "Admin"),
     "outsider": PersonaSpec("", None, None, "Olly", "Outsider"),
 }

@@ -55,6 +55,11 @@ COLUMNS = {
     "SR": Perm.SUPERVISION_RECORD,
     "SP": Perm.SUPERVISION_VIEW,
     "MO": Perm.OVERSIGHT_RECORD,
+    "RM": Perm.RESTRICT_MANAGE,
+    "BG": Perm.BREAK_GLASS,
+    "AU": Perm.AUDIT_VIEW,
+    "SA": Perm.SUBJECT_ACCESS,
+    "RR": Perm.RETENTION_REVIEW,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
@@ -71,6 +76,7 @@ performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
 auditor                   .  x  .  x  .  .  x  .  .  x  .  .  x  .  x  x  x  .
 partnership_lead          .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .  .
 head_of_service           .  x  .  x  .  .  x  .  .  x  .  .  x  x  x  .  .  .
+data_protection_officer   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  .  .
 administrator             .  .  .  .  .  .  .  .  .  .  .  .  .  .  x  x  .  .
 (none)                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
@@ -90,6 +96,7 @@ performance_analyst       .  .  .  .  .  .  .  .  .  .  .  .
 auditor                   x  .  .  x  .  .  .  x  .  .  x  .
 partnership_lead          .  .  .  .  .  .  x  x  x  .  .  .
 head_of_service           x  .  .  x  .  x  x  x  x  x  x  x
+data_protection_officer   .  .  .  .  .  .  .  .  .  .  .  .
 administrator             .  .  .  .  .  .  .  .  .  .  .  .
 (none)                    .  .  .  .  .  .  .  .  .  .  .  .
 """
@@ -108,8 +115,27 @@ def _parse(table: str) -> dict[str, frozenset[Perm]]:
     return expected
 
 
-_FRONT_DOOR, _AFTER = _parse(TABLE), _parse(TABLE_2)
-EXPECTED = {role: _FRONT_DOOR[role] | _AFTER[role] for role in _FRONT_DOOR}
+# Trust: restricted records, break-glass, the audit trail and data protection.
+TABLE_3 = """
+role                      RM BG AU SA RR
+contact_officer           .  x  .  .  .
+contact_centre_manager    .  x  .  .  .
+mash_social_worker        .  x  .  .  .
+mash_manager              x  x  .  .  .
+partner_practitioner      .  .  .  .  .
+assessment_social_worker  .  x  .  .  .
+assessment_manager        .  x  .  .  .
+performance_analyst       .  .  .  .  .
+auditor                   .  x  x  .  .
+partnership_lead          .  .  .  .  .
+head_of_service           x  x  .  .  .
+data_protection_officer   x  .  x  x  x
+administrator             .  .  .  .  .
+(none)                    .  .  .  .  .
+"""
+
+_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3)]
+EXPECTED = {role: frozenset().union(*(t[role] for t in _TABLES)) for role in _TABLES[0]}
 CASES = [(role, perm) for role in EXPECTED for perm in Perm]
 
 
