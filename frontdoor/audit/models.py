@@ -54,6 +54,10 @@ class AccessLogEntry(models.Model):
     record_type = models.CharField(max_length=40)
     record_id = models.BigIntegerField()
     path = models.CharField(max_length=300, blank=True)
+    #: Which of the record's fields were shown or changed, where the caller names them.
+    fields = models.JSONField(default=list, blank=True)
+    #: The reason the user gave, where one was asked (break-glass, an export).
+    reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,18 @@ def event_append(
     )
 
 
+#: Checks run before any read or write of a child's data is logged (and so before it is
+#: shown or saved): each may raise (e.g. PermissionDenied for a restricted record).
+AccessGuard = Callable[["User | None", "list[Person]", AccessAction], None]
+_GUARDS: list[AccessGuard] = []
+
+
+def access_guard_register(guard: AccessGuard) -> None:
+    """Add a guard (call from an app's ``ready()``); registering the same one twice is a no-op."""
+    if guard not in _GUARDS:
+        _GUARDS.append(guard)
+
+
 def access_log_record(
     *,
     user: User | None,
@@ -65,12 +77,18 @@ def access_log_record(
     at: datetime,
     path: str = "",
     agency: str = "",
+    fields: Iterable[str] = (),
+    reason: str = "",
 ) -> None:
     """Log that ``user`` viewed or changed the data of each child, through ``record``.
 
-    With no user (a partner system's API token, a referrer's outcome link), ``agency`` names
-    who it was where known.
+    Every guard runs first, so a refused access is neither logged as done nor shown. With no
+    user (a partner system's API token, a referrer's outcome link), ``agency`` names who it was
+    where known; ``fields`` names what was shown or changed and ``reason`` the reason given.
     """
+    children = list({c.pk: c for c in children}.values())
+    for guard in _GUARDS:
+        guard(user, children, action)
     role = getattr(user, "role", "") or ""
     agency = getattr(getattr(user, "agency", None), "code", "") or agency
     AccessLogEntry.objects.bulk_create(
@@ -85,7 +103,9 @@ def access_log_record(
                 record_type=record._meta.model_name or "",
                 record_id=int(record.pk),
                 path=path[:300],
+                fields=list(fields),
+                reason=reason,
             )
-            for child in {c.pk: c for c in children}.values()
+            for child in children
         ]
     )
