@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROFILE = os.environ.get("FRONTDOOR_PROFILE", "development")
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "frontdoor.accounts",
     "frontdoor.audit",
     "frontdoor.outbox",
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "frontdoor.strategy",
     "frontdoor.assessments",
     "frontdoor.escalations",
+    "frontdoor.restricted",
+    "frontdoor.retention",
     "frontdoor.web",
     "frontdoor.work",
     "frontdoor.demo",
@@ -63,14 +69,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "frontdoor.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "frontdoor.restricted.middleware.RestrictedRecordMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "frontdoor.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontdoor.accounts.middleware.DefaultDenyMiddleware",
+    "frontdoor.accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "frontdoor.urls"
@@ -83,7 +95,10 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "frontdoor.jinja2.environment",
-            "context_processors": ["frontdoor.web.context.navigation"],
+            "context_processors": [
+                "frontdoor.web.context.navigation",
+                "frontdoor.accounts.context.security",
+            ],
         },
     },
     {
@@ -130,6 +145,14 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["frontdoor.accounts.backends.LockoutAwareModelBackend"]
+# Argon2id first (docs/security.md): older hashes still verify and are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,16 +224,62 @@ FRONTDOOR_DRAFT_DAYS = int(os.environ.get("FRONTDOOR_DRAFT_DAYS", "28"))
 #: How often the worker runs housekeeping (outbox sweep, reconciliation alerts, old drafts).
 FRONTDOOR_HOUSEKEEPING_SECONDS = int(os.environ.get("FRONTDOOR_HOUSEKEEPING_SECONDS", "60"))
 
-SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day
+# --- Sign-in and sessions (docs/security.md, frontdoor/accounts/signin.py) ---------------
+SESSION_COOKIE_AGE = 60 * 60 * 9  # one working day: the longest a session lasts
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+#: Minutes without a request after which a session is signed out (0: never).
+FRONTDOOR_IDLE_MINUTES = int(os.environ.get("FRONTDOOR_IDLE_MINUTES", "30"))
+#: Everyone who signs in must pass a second factor (a TOTP code). Always on in production;
+#: the test suite turns it off except in the two-factor tests (conftest), so that
+#: ``client.force_login`` keeps working there.
+FRONTDOOR_REQUIRE_2FA = PRODUCTION or os.environ.get("FRONTDOOR_REQUIRE_2FA", "1") == "1"
+#: Failed passwords or codes for one username within the window that lock it, and for how long.
+FRONTDOOR_LOCKOUT_FAILURES = int(os.environ.get("FRONTDOOR_LOCKOUT_FAILURES", "5"))
+FRONTDOOR_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("FRONTDOOR_LOCKOUT_WINDOW_MINUTES", "15"))
+FRONTDOOR_LOCKOUT_MINUTES = int(os.environ.get("FRONTDOOR_LOCKOUT_MINUTES", "15"))
+#: The demo shows the current two-factor code on the sign-in page. ``frontdoor demo`` turns it
+#: on for its own server; it can never be on in production.
+FRONTDOOR_DEMO_MODE = not PRODUCTION and os.environ.get("FRONTDOOR_DEMO_MODE") == "1"
+#: The issuer name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = os.environ.get("FRONTDOOR_TOTP_ISSUER", "Front Door")
+#: Front Door's own lockout limits guessing; django-otp's per-device back-off would refuse a
+#: correct code typed a second after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+
+# --- Security headers ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Content Security Policy (django-csp 4): nothing inline except GOV.UK Frontend's one script,
+#: which carries the request's nonce (``cspNonce`` in layout.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+#: Browser features no page needs (frontdoor.accounts.middleware.SecurityHeadersMiddleware).
+FRONTDOOR_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -222,9 +291,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Every sign-in, failure, lockout and sign-out (also kept as SignInEvent rows).
+    "loggers": {"frontdoor.signin": {"level": os.environ.get("SIGNIN_LOG_LEVEL", "INFO")}},
 }
 
 # Front Door's own settings
+#: How long a break-glass grant opens a restricted record for (docs/restricted-records.md).
+FRONTDOOR_BREAK_GLASS_MINUTES = int(os.environ.get("FRONTDOOR_BREAK_GLASS_MINUTES", "60"))
 FRONTDOOR_SERVICE_NAME = "Front Door"
 FRONTDOOR_COUNCIL_NAME = os.environ.get("FRONTDOOR_COUNCIL_NAME", "Demo City Council")
 

@@ -13,8 +13,17 @@ from django.template import engines
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from frontdoor.accounts.models import Agency, ApiScope, ApiToken, Team, User
+from frontdoor.accounts.models import (
+    Agency,
+    ApiScope,
+    ApiToken,
+    SignInEvent,
+    SignInLock,
+    Team,
+    User,
+)
 from frontdoor.accounts.services import api_token_issue, api_token_revoke
+from frontdoor.accounts.signin import sign_in_unlock
 
 
 @admin.register(User)
@@ -108,7 +117,7 @@ expires {{ token.expires_at }}{% endif %}).</p>
 <p><strong>Copy the token now and give it to the agency securely. It is shown only this once:
 Front Door keeps only a hash of it and cannot show it again.</strong></p>
 <p><input type="text" readonly size="80" value="{{ plaintext }}" id="id_plaintext"
-  onfocus="this.select()" aria-label="The API token"></p>
+  aria-label="The API token"></p>
 <p>The system sends it as <code>Authorization: Bearer {{ token.prefix }}…</code>.
 See docs/api.md, “Partner intake”.</p>
 <p><a class="button" href="{% url 'admin:accounts_apitoken_changelist' %}">Done</a></p>
@@ -256,3 +265,94 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "form": form,
         }
         return _render(request, _REVOKE_TEMPLATE, context)
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in log: read only."""
+
+    list_display = ["at", "username", "kind", "ip_address", "user"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LockStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("locked", "Locked now"), ("ended", "Ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        now = timezone.now()
+        holding = Q(unlocked_at__isnull=True, locked_until__gt=now)
+        if self.value() == "locked":
+            return queryset.filter(holding)
+        if self.value() == "ended":
+            return queryset.exclude(holding)
+        return queryset
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    """Usernames locked after repeated failures. "Unlock" lets the person try again at once
+    (after checking with them that the failures were theirs)."""
+
+    list_display = ["username", "locked_at", "locked_until", "failures", "state", "unlocked_by"]
+    list_filter = [LockStateFilter]
+    search_fields = ["username"]
+    actions = ["unlock"]
+    readonly_fields = [
+        "username",
+        "locked_at",
+        "locked_until",
+        "failures",
+        "unlocked_at",
+        "unlocked_by",
+    ]
+
+    @admin.display(description="state")
+    def state(self, lock: SignInLock) -> str:
+        if lock.unlocked_at is not None:
+            return "unlocked"
+        return "locked" if lock.locked_until > timezone.now() else "ended"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("accounts.change_signinlock"))
+
+    @admin.action(description="Unlock the selected usernames", permissions=["unlock"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
+        by = request.user if isinstance(request.user, User) else None
+        if by is None:
+            raise PermissionDenied
+        done = 0
+        for lock in queryset:
+            try:
+                sign_in_unlock(lock=lock, by=by)
+            except ValidationError:
+                continue
+            done += 1
+        if done:
+            self.message_user(request, f"Unlocked {done} username(s).", messages.SUCCESS)
+        else:
+            self.message_user(request, "Those locks had already ended.", messages.WARNING)

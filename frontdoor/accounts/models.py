@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -133,3 +135,70 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}: {self.name} ({self.prefix})"
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+class SignInEventKind(models.TextChoices):
+    PASSWORD_FAILED = "password_failed", "Wrong username or password"
+    PASSWORD_ACCEPTED = "password_accepted", "Password accepted (second factor next)"
+    CODE_FAILED = "code_failed", "Wrong two-factor code"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Authenticator app set up"
+    SIGNED_IN = "signed_in", "Signed in"
+    REFUSED_LOCKED = "refused_locked", "Refused: username locked"
+    LOCKED = "locked", "Username locked after repeated failures"
+    UNLOCKED = "unlocked", "Username unlocked by an administrator"
+    SIGNED_OUT = "signed_out", "Signed out"
+    TIMED_OUT = "timed_out", "Signed out after being inactive"
+
+
+class SignInEvent(models.Model):
+    """The sign-in log: every attempt, success, lockout and sign-out (not the access log of
+    children's records). ``username`` is what was typed, whether or not such a user exists."""
+
+    at = models.DateTimeField(db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=SignInEventKind.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["username", "at"])]
+        verbose_name = "sign-in event"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username}: {self.get_kind_display()}"
+
+
+class SignInLock(models.Model):
+    """A username locked after repeated failures, until ``locked_until`` or an unlock.
+
+    ``username`` is kept lower-case, so a lock holds whatever the case typed; usernames that
+    belong to nobody are locked in the same way, so a lock says nothing about who has an
+    account.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    locked_at = models.DateTimeField()
+    locked_until = models.DateTimeField()
+    failures = models.PositiveIntegerField()
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-locked_at", "-pk"]
+        verbose_name = "sign-in lock"
+
+    def __str__(self) -> str:
+        return f"{self.username} locked {self.locked_at:%Y-%m-%d %H:%M}"
+
+    def ends_at(self) -> datetime:
+        """When the lock stopped or will stop holding."""
+        return self.unlocked_at or self.locked_until

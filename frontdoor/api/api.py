@@ -104,6 +104,7 @@ from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import candidates_for
 from frontdoor.people.identifiers import nhs_number_valid
 from frontdoor.people.models import Person
+from frontdoor.restricted.selectors import hidden_child_ids, masked_label
 from frontdoor.work.clocks import enquiry_clock, request_clock, signoff_clock
 from frontdoor.work.queues import WorkItem, front_door_overview, my_queue, team_queue
 
@@ -507,11 +508,12 @@ def _request_detail(pr: PartnerRequest, now: datetime) -> RequestDetail:
     )
 
 
-def _work_item(item: WorkItem) -> WorkItemOut:
+def _work_item(item: WorkItem, hidden: frozenset[int] | set[int] = frozenset()) -> WorkItemOut:
+    """``hidden``: restricted children the user may not see, named by record number only."""
     return WorkItemOut(
         stage=item.stage,
         child_id=item.child.pk,
-        child_name=item.child.full_name,
+        child_name=masked_label(item.child) if item.child.pk in hidden else item.child.full_name,
         reference=item.reference,
         rating=cast(Any, item.rating),
         owner=item.owner,
@@ -620,17 +622,27 @@ def search_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOu
     confidence and the reasons (Fellegi–Sunter match weights per field; see
     docs/matching.md). Each child returned is access-logged as read."""
     found = candidates_for(_search_record(query), limit=query.limit)
+    # A restricted record the user may not see is still found (so it is not made twice) but
+    # shown masked, without its details, and so not read or logged.
+    hidden = hidden_child_ids(_user(request), [c.person.pk for c in found])
     for candidate in found:
-        _log_view(request, [candidate.person], candidate.person)
+        if candidate.person.pk not in hidden:
+            _log_view(request, [candidate.person], candidate.person)
     return ChildSearchOut(
         count=len(found),
         results=[
             ChildMatchOut(
-                child=ChildOut.of(c.person),
+                child=ChildOut(id=c.person.pk, name=masked_label(c.person), date_of_birth=None)
+                if c.person.pk in hidden
+                else ChildOut.of(c.person),
                 weight=c.weight,
                 confidence=c.confidence,  # type: ignore[arg-type]
-                summary=c.score.summary,
-                reasons=[
+                summary="Restricted record: only the people named on it may see its details"
+                if c.person.pk in hidden
+                else c.score.summary,
+                reasons=[]
+                if c.person.pk in hidden
+                else [
                     MatchReasonOut(field=f.field, level=f.level, weight=f.weight, reason=f.reason)
                     for f in c.score.fields
                 ],
@@ -659,11 +671,12 @@ def queue(request: HttpRequest, scope: Literal["mine", "team"] = "mine") -> Queu
     now = timezone.now()
     user = _user(request)
     items = my_queue(user, now) if scope == "mine" else team_queue(user, now)
+    hidden = hidden_child_ids(user, {item.child.pk for item in items})
     return QueueOut(
         scope=scope,
         generated_at=now,
         count=len(items),
-        items=[_work_item(item) for item in items],
+        items=[_work_item(item, hidden) for item in items],
     )
 
 

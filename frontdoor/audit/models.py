@@ -23,12 +23,24 @@ class Event(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    #: The hash chain (see frontdoor.audit.chain): set once by sealing, never changed after.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+    #: sha256 of the redactable content (summary, before, after, reason), set when sealed (or
+    #: redacted): the chain hashes this, so a lawfully redacted row still verifies.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["record_type", "record_id", "at"]),
             models.Index(fields=["child", "at"]),
+            models.Index(fields=["seq"], name="audit_event_seq_idx"),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,9 +70,35 @@ class AccessLogEntry(models.Model):
     fields = models.JSONField(default=list, blank=True)
     #: The reason the user gave, where one was asked (break-glass, an export).
     reason = models.TextField(blank=True)
+    #: The hash chain (see frontdoor.audit.chain): set once by sealing, never changed after.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["child", "at"]), models.Index(fields=["user", "at"])]
+        indexes = [
+            models.Index(fields=["child", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["seq"], name="audit_access_seq_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(seq__isnull=True),
+                name="audit_access_unsealed_idx",
+            ),
+        ]
         verbose_name = "access log entry"
         verbose_name_plural = "access log"
+
+
+class ChainHead(models.Model):
+    """The last sealed entry of one hash chain ("access" or "event"); its row is the lock
+    sealing takes, so sealing runs one at a time while inserts go on undisturbed."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} chain at {self.seq}"

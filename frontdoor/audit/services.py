@@ -109,3 +109,82 @@ def access_log_record(
             for child in children
         ]
     )
+
+
+def event_redact(
+    event: Event, by: User | None, reason: str, *, at: datetime | None = None
+) -> Event:
+    """Blank an event's content (summary, before, after, reason) for a lawful retention rule,
+    keeping its ``content_hash`` and its place in the hash chain, and append an
+    ``audit.redacted`` event naming it. ``chain_verify`` accepts a blanked event only if such a
+    redaction event exists. Returns the redaction event.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils import timezone
+
+    from frontdoor.audit.chain import BLANK_CONTENT, REDACTION_ACTION, content_hash_of
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the event is being redacted"})
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        if locked.redacted_at is not None:
+            raise ValidationError("This event has already been redacted")
+        if locked.action == REDACTION_ACTION:
+            raise ValidationError("A redaction cannot itself be redacted")
+        content = {
+            "summary": locked.summary,
+            "before": locked.before,
+            "after": locked.after,
+            "reason": locked.reason,
+        }
+        content_hash = locked.content_hash or content_hash_of(content)
+        Event.objects.filter(pk=locked.pk).update(
+            content_hash=content_hash, redacted_at=at, **BLANK_CONTENT
+        )
+        redaction = event_append(
+            record=locked,
+            action=REDACTION_ACTION,
+            summary=f"Redacted event {locked.pk} ({locked.action})",
+            at=at,
+            actor=by,
+            child=None,
+            after={"event": locked.pk, "content_hash": content_hash},
+            reason=reason,
+        )
+    event.refresh_from_db()
+    return redaction
+
+
+def audit_export_log(
+    *,
+    children: Iterable[Person],
+    record: models.Model,
+    reason: str,
+    path: str,
+    by: User,
+    at: datetime | None = None,
+) -> None:
+    """Log a data protection officer's (or auditor's) export of the access log as an access
+    to each child in it, with the reason they gave. Refused without a reason."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils import timezone
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are exporting this access log"})
+    with transaction.atomic():
+        access_log_record(
+            user=by,
+            children=children,
+            record=record,
+            action=AccessAction.VIEW,
+            at=at or timezone.now(),
+            path=path,
+            fields=["access_log"],
+            reason=reason,
+        )

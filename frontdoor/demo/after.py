@@ -14,6 +14,8 @@ from random import Random
 from frontdoor.demo.assessments import demo_assessments
 from frontdoor.demo.escalations import demo_escalations
 from frontdoor.demo.oversight import demo_oversight
+from frontdoor.demo.restricted import demo_restricted
+from frontdoor.demo.retention import demo_retention
 from frontdoor.demo.strategy import demo_strategy
 
 #: In order: assessments and supervision follow the strategy discussions; escalations come
@@ -23,6 +25,8 @@ AREAS: tuple[tuple[str, Callable[..., dict[str, int]]], ...] = (
     ("assessments", demo_assessments),
     ("oversight", demo_oversight),
     ("escalations", demo_escalations),
+    ("restricted", demo_restricted),
+    ("retention", demo_retention),  # last: it adds old contacts and deletes some
 )
 
 

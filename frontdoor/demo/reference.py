@@ -6,10 +6,12 @@ what is missing, and never delete anything.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from frontdoor.accounts.models import Agency, AgencyKind, Role, Team, TeamKind, User
 from frontdoor.mash.models import RequestTemplate
@@ -554,7 +556,39 @@ def demo_users_ensure(password: str) -> list[tuple[str, str, str]]:
                 },
             )
             rows.append((spec.username, Role(spec.role).label, password))
+        demo_devices_ensure()
     return rows
+
+
+DEMO_DEVICE_NAME = "Demo authenticator"
+
+
+def demo_totp_key(username: str) -> str:
+    """A demo login's two-factor secret (hex, as django-otp keeps it): derived from the
+    username, so it stays the same however often the demo is set up and an authenticator app
+    set up once keeps working. Demo only: real secrets are random (set up at first sign-in)."""
+    return hashlib.sha256(f"frontdoor-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def demo_devices_ensure() -> dict[str, str]:
+    """Give every demo login a confirmed authenticator app with its demo secret; returns
+    ``{username: secret to type into an app}``."""
+    from frontdoor.accounts.signin import secret_text
+
+    keys: dict[str, str] = {}
+    users = {u.username: u for u in User.objects.filter(username__in=demo_usernames())}
+    for username, user in users.items():
+        device, _ = TOTPDevice.objects.update_or_create(
+            user=user,
+            name=DEMO_DEVICE_NAME,
+            defaults={"key": demo_totp_key(username), "confirmed": True},
+        )
+        keys[username] = secret_text(device)
+    return keys
+
+
+def demo_usernames() -> list[str]:
+    return [spec.username for spec in DEMO_USERS]
 
 
 def demo_users_exist() -> bool:

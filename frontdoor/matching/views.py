@@ -28,6 +28,7 @@ from frontdoor.matching.review import (
     merge_summary,
 )
 from frontdoor.people.models import Person
+from frontdoor.restricted.selectors import shown_children
 from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -44,7 +45,10 @@ def _log_views(request: HttpRequest, reads: Iterable[tuple[Iterable[Person], Mod
 @requires(Perm.DUPLICATE_REVIEW)
 def duplicate_queue_page(request: HttpRequest) -> HttpResponse:
     rows = duplicate_queue()
-    _log_views(request, (([r.pair.first, r.pair.second], r.pair) for r in rows))
+    _log_views(  # a restricted record the user may not see is listed masked, unread
+        request,
+        ((shown_children(request.user, [r.pair.first, r.pair.second]), r.pair) for r in rows),
+    )
     return render(
         request,
         "matching/queue.html",
@@ -176,7 +180,7 @@ def child_panel(request: HttpRequest, child: Person) -> dict[str, Any]:
     )
     if just_unmerged is not None:
         reads.append(([just_unmerged.merged], just_unmerged))
-    _log_views(request, reads)
+    _log_views(request, [(shown_children(request.user, c), r) for c, r in reads])
     return {
         "found": found,
         "reviewer": reviewer,

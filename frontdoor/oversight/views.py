@@ -47,6 +47,7 @@ from frontdoor.oversight.services import (
 )
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
+from frontdoor.restricted.selectors import shown_children
 from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -175,7 +176,7 @@ def supervision_worker(request: HttpRequest, pk: int) -> HttpResponse:
     actions = open_actions(
         visible_actions(request.user, SupervisionAction.objects.filter(owner=worker))
     )
-    log_view(request, [case.child for case in cases], worker)
+    log_view(request, shown_children(request.user, [case.child for case in cases]), worker)
     return render(
         request,
         "oversight/supervision_worker.html",
@@ -295,7 +296,11 @@ def supervision_mine(request: HttpRequest) -> HttpResponse:
         records = records.filter(Q(worker=user) | Q(supervisor=user))
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     actions = open_actions(SupervisionAction.objects.filter(owner_id=user.pk))
-    log_view(request, {r.child for r in page.object_list}, user)  # type: ignore[arg-type]
+    log_view(
+        request,
+        shown_children(user, {r.child for r in page.object_list}),
+        user,  # type: ignore[arg-type]
+    )
     return render(
         request,
         "oversight/supervision_mine.html",

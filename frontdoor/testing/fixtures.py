@@ -46,6 +46,8 @@ APP_LABELS = (
     "strategy",
     "assessments",
     "escalations",
+    "restricted",
+    "retention",
 )
 
 
@@ -108,6 +110,24 @@ def _fast_password_hasher(request: pytest.FixtureRequest) -> None:
         return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_in_browsers(request: pytest.FixtureRequest) -> None:
+    """Two-factor sign-in (on by default, always in production) stays on for browser journeys,
+    which sign in through the pages (``Journey.sign_in`` enters the code); elsewhere it is off
+    so that ``client.force_login`` and ``client.login`` sessions count as signed in. Tests of
+    the second factor ask for ``two_factor_required``."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.FRONTDOOR_REQUIRE_2FA = request.node.get_closest_marker("browser") is not None
+
+
+@pytest.fixture
+def two_factor_required(settings: Any) -> None:
+    """Two-factor sign-in on, as in production."""
+    settings.FRONTDOOR_REQUIRE_2FA = True
 
 
 def _persona(name: str) -> User:

@@ -21,4 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_review_duplicates": Perm.DUPLICATE_REVIEW in perms,
         "can_supervision": Perm.SUPERVISION_VIEW in perms,
         "can_escalations": Perm.ESCALATION_VIEW in perms,
+        "can_audit": Perm.AUDIT_VIEW in perms,
+        "can_retention": Perm.RETENTION_REVIEW in perms,
+        "can_subject_access": Perm.SUBJECT_ACCESS in perms,
     }

@@ -28,6 +28,7 @@ from frontdoor.matching.selectors import (
 )
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.services import ChildDetails
+from frontdoor.restricted.selectors import shown_children
 from frontdoor.web.pages import log_view
 
 CHOOSE_ERROR = TRIAGE_CHOOSE_ERROR
@@ -52,8 +53,12 @@ def details_signature(details: ChildDetails) -> str:
 
 
 def log_candidates_shown(request: HttpRequest, candidates: list[Candidate]) -> None:
+    """Log each candidate shown; a restricted record the user may not see is shown masked
+    (frontdoor.restricted), so it is not read and not logged."""
+    shown = {c.pk for c in shown_children(request.user, [c.person for c in candidates])}
     for candidate in candidates:
-        log_view(request, [candidate.person], candidate.person)
+        if candidate.person.pk in shown:
+            log_view(request, [candidate.person], candidate.person)
 
 
 def candidates_shown(

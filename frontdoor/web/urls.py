@@ -4,8 +4,6 @@ from frontdoor.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("queue/", views.queue_mine, name="queue-mine"),
     path("queue/team/", views.queue_team, name="queue-team"),
     path("overview/", views.overview, name="overview"),

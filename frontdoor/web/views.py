@@ -11,7 +11,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms as django_forms
-from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,16 +74,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 # --- Sign in and home -------------------------------------------------------------------
-
-
-class SignInView(LoginView):
-    template_name = "accounts/sign_in.html"
-    redirect_authenticated_user = True
-    frontdoor_permission = PUBLIC
-
-
-class SignOutView(LogoutView):
-    frontdoor_permission = PUBLIC
 
 
 @requires(PUBLIC)

@@ -58,7 +58,14 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
 
 @pytest.mark.django_db
 def test_the_summary_reports_every_area(demo: dict[str, Any]) -> None:
-    assert set(demo["counts"]) == {"strategy", "assessments", "oversight", "escalations"}
+    assert set(demo["counts"]) == {
+        "strategy",
+        "assessments",
+        "oversight",
+        "escalations",
+        "restricted",
+        "retention",
+    }
     lines = demo["summary"].lines()
     for area, counts in demo["counts"].items():
         line = next(line for line in lines if line.startswith(f"  {area}: "))

@@ -16,7 +16,7 @@ from frontdoor.intake.payload import ReferralIn
 from frontdoor.intake.reconciliation import reconciliation_alerts_raise
 from frontdoor.intake.submissions import submission_receive
 from frontdoor.testing.factories import referral_document
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,6 +85,7 @@ def test_a_manager_reconciles_referrals_and_opens_one(
         page.get_by_label("Username").fill("manager")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        two_factor_complete(page, "manager")
         page.get_by_role("link", name="Reconciliation").click()
         page.get_by_label("Received").select_option("7")
         page.get_by_role("button", name="Show referrals").click()

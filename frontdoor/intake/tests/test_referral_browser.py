@@ -18,7 +18,7 @@ import pytest
 
 from frontdoor.accounts.models import Agency, Role, Team, User
 from frontdoor.intake.models import Submission
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -220,6 +220,7 @@ def test_a_professional_refers_a_child_and_the_contact_centre_sees_it(
         page.get_by_label("Username").fill("officer")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        two_factor_complete(page, "officer")
         page.goto(live_server.url + "/queue/team/")
         row = page.locator("tr", has_text="Sam Taylor")
         assert row.count() == 1

@@ -15,7 +15,7 @@ from frontdoor.matching.models import DuplicateStatus, PersonMerge
 from frontdoor.people.models import Person
 from frontdoor.testing.factories import PASSWORD, child_details, contact_child_of, contact_recorded
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +52,7 @@ def test_a_manager_merges_two_records_of_one_child_and_undoes_it(live_server: An
         page.get_by_label("Username").fill("mash_manager")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        two_factor_complete(page, "mash_manager")
 
         # The queue, then the two records side by side.
         page.get_by_role("link", name="Duplicates").click()

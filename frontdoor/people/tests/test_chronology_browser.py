@@ -12,7 +12,12 @@ from django.urls import reverse
 from frontdoor.intake.tests.test_repeats import sam_history
 from frontdoor.testing.factories import PASSWORD
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page
+from frontdoor.web.tests.browser import (
+    axe_violations,
+    chromium_page,
+    two_factor_complete,
+    two_factor_step,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +64,9 @@ class Visit:
         self.page.get_by_label("Password").fill(PASSWORD)
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Sign in").click()
+        if two_factor_step(self.page):
+            self.scan()
+            two_factor_complete(self.page, username)
         self.scan()
 
     def submit(self, name: str) -> None:

@@ -8,6 +8,7 @@ import sys
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             )
         # Idempotent: makes sure the passwords printed below are the ones that work.
         rows = demo_users_ensure(DEFAULT_PASSWORD)
+        # This server only: the two-factor page shows the current code (never in production).
+        settings.FRONTDOOR_DEMO_MODE = not settings.PRODUCTION
         worker: subprocess.Popen[bytes] | None = None
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         if not options["no_worker"]:
@@ -71,6 +74,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Front Door demo: http://{address}/"))
             self.stdout.write("")
             self.stdout.write(logins_table(rows))
+            self.stdout.write(
+                "Sign-in asks for a 6-digit code after the password: this demo shows the "
+                "current code on that page (or add a secret above to an authenticator app)."
+            )
             self.stdout.write("")
             self.stdout.write(tokens_text(address))
             call_command("runserver", addrport, use_reloader=False)

@@ -9,17 +9,25 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from frontdoor.demo.generator import generate
 from frontdoor.demo.intake import demo_tokens_text, demo_tokens_write
-from frontdoor.demo.reference import DEFAULT_PASSWORD, demo_users_ensure, reference_data_ensure
+from frontdoor.demo.reference import (
+    DEFAULT_PASSWORD,
+    demo_devices_ensure,
+    demo_users_ensure,
+    reference_data_ensure,
+)
 from frontdoor.intake.models import Contact
 
 
 def logins_table(rows: list[tuple[str, str, str]]) -> str:
-    """A plain-text table of logins."""
-    header = ("Username", "Role", "Password")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    """A plain-text table of logins, with each one's two-factor secret (type it into an
+    authenticator app; in ``frontdoor demo`` the code page also shows the current code)."""
+    keys = demo_devices_ensure()
+    header = ("Username", "Role", "Password", "Two-factor secret")
+    table = [(*r, keys.get(r[0], "")) for r in rows]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(4)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
+    lines += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in table]
     return "\n".join(lines)
 
 

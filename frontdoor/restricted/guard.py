@@ -1,0 +1,56 @@
+"""Enforcement, in one place: the guard every read and write of a child's data passes.
+
+``access_log_record`` runs it before logging (and so before a page shows a child or a service
+saves a change to one). A signed-in user who may not see a restricted child is refused with
+``RestrictedRecord``; a page turns that into the break-glass page (see ``middleware``), and a
+service's transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from frontdoor.audit.models import AccessAction
+from frontdoor.people.models import Person
+from frontdoor.restricted.selectors import child_reference, hidden_child_ids, signed_in
+
+
+class RestrictedRecord(PermissionDenied):
+    """The user may not see ``child``: its record is restricted (break-glass may open it)."""
+
+    def __init__(self, child: Person) -> None:
+        super().__init__(
+            f"This child's record is restricted ({child_reference(child)}): only named people "
+            "may see it. To open it, give your reason on its break-glass page."
+        )
+        self.child = child
+
+
+#: (user id, child id) pairs a break-glass grant is being made for, in this context: the log
+#: entry that records the grant is allowed even when the grant is back-dated (demo data).
+_OPENING: ContextVar[frozenset[tuple[int, int]]] = ContextVar("opening", default=frozenset())
+
+
+@contextmanager
+def opening(user: Any, child: Person) -> Iterator[None]:
+    token = _OPENING.set(_OPENING.get() | {(user.pk, child.pk)})
+    try:
+        yield
+    finally:
+        _OPENING.reset(token)
+
+
+def restricted_guard(user: Any, children: list[Person], action: AccessAction) -> None:
+    """Refuse a signed-in user any restricted child they are not on and hold no grant for."""
+    if not children or not signed_in(user):
+        return
+    hidden = hidden_child_ids(user, [c.pk for c in children])
+    opened = _OPENING.get()
+    for child in children:
+        if child.pk in hidden and (user.pk, child.pk) not in opened:
+            raise RestrictedRecord(child)

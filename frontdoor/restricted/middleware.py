@@ -1,0 +1,47 @@
+"""Turn a refused restricted record into the break-glass page (reads) or a 403 (writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from frontdoor.accounts.access import Perm, can
+from frontdoor.restricted.guard import RestrictedRecord
+from frontdoor.restricted.selectors import child_reference
+
+
+def break_glass_url(child_pk: int, next_path: str) -> str:
+    return reverse("break-glass", args=[child_pk]) + "?" + urlencode({"next": next_path})
+
+
+class RestrictedRecordMiddleware:
+    """Place after the authentication middleware (it reads ``request.user``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RestrictedRecord):
+            return None
+        child = exception.child
+        may_break = can(request.user, Perm.BREAK_GLASS)
+        if request.method in ("GET", "HEAD") and may_break:
+            return HttpResponseRedirect(break_glass_url(child.pk, request.get_full_path()))
+        return render(
+            request,
+            "restricted/refused.html",
+            {
+                "reference": child_reference(child),
+                "break_glass": break_glass_url(child.pk, request.get_full_path())
+                if may_break
+                else "",
+            },
+            status=403,
+        )

@@ -1,0 +1,153 @@
+"""Reading restrictions: who may see a restricted child, and what a list must mask.
+
+``hidden_child_ids`` is the one question every check asks: of these children, which are
+restricted records this user may not see (not the owner, not named, no live break-glass
+grant)? One query, whatever the number of children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from frontdoor.people.models import Person
+from frontdoor.restricted.models import BreakGlass, Restriction, RestrictionMember
+
+T = TypeVar("T")
+
+
+def break_glass_minutes() -> int:
+    """How long a break-glass grant lasts (FRONTDOOR_BREAK_GLASS_MINUTES, default 60)."""
+    return int(getattr(settings, "FRONTDOOR_BREAK_GLASS_MINUTES", 60))
+
+
+def break_glass_period() -> timedelta:
+    return timedelta(minutes=break_glass_minutes())
+
+
+def child_reference(child: Person | int) -> str:
+    """How a restricted child is named to those who may not see it: its record number."""
+    pk = child if isinstance(child, int) else child.pk
+    return f"record {pk}"
+
+
+def masked_label(child: Person | int) -> str:
+    return f"Restricted record ({child_reference(child)})"
+
+
+def signed_in(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def live_restrictions() -> QuerySet[Restriction]:
+    return Restriction.objects.filter(lifted_at__isnull=True)
+
+
+def restriction_of(child: Person | int) -> Restriction | None:
+    """The child's live restriction, if it is restricted."""
+    pk = child if isinstance(child, int) else child.pk
+    return live_restrictions().select_related("owner").filter(child_id=pk).first()
+
+
+def live_grant_q(user: Any, now: datetime) -> QuerySet[BreakGlass]:
+    return BreakGlass.objects.filter(user=user, at__lte=now, expires_at__gt=now)
+
+
+def hidden_restrictions(user: Any, now: datetime | None = None) -> QuerySet[Restriction]:
+    """The live restrictions ``user`` is not on (owner or named) and holds no live grant for."""
+    now = now or timezone.now()
+    named = RestrictionMember.objects.filter(
+        restriction=OuterRef("pk"), user=user, removed_at__isnull=True
+    )
+    granted = live_grant_q(user, now).filter(restriction=OuterRef("pk"))
+    return (
+        live_restrictions()
+        .exclude(owner=user)
+        .annotate(named=Exists(named), granted=Exists(granted))
+        .filter(named=False, granted=False)
+    )
+
+
+def hidden_child_ids(
+    user: Any, child_ids: Iterable[int] | None = None, *, now: datetime | None = None
+) -> set[int]:
+    """Of ``child_ids`` (all children when None), the restricted ones ``user`` may not see.
+
+    Nobody signed in (a partner system's token, a referrer's link) is not refused here: those
+    routes never show a child's case record.
+    """
+    if not signed_in(user):
+        return set()
+    qs = hidden_restrictions(user, now)
+    if child_ids is not None:
+        ids = {int(pk) for pk in child_ids}
+        if not ids:
+            return set()
+        qs = qs.filter(child_id__in=ids)
+    return set(qs.values_list("child_id", flat=True))
+
+
+#: The brief's name for it: which of these children are restricted from this user.
+restricted_ids_for = hidden_child_ids
+
+
+def shown_children(user: Any, children: Iterable[Person]) -> list[Person]:
+    """The children a list may name to ``user`` (the others it shows masked, unread)."""
+    children = list(children)
+    hidden = hidden_child_ids(user, [c.pk for c in children])
+    return [c for c in children if c.pk not in hidden]
+
+
+def may_see(user: Any, child: Person) -> bool:
+    return child.pk not in hidden_child_ids(user, [child.pk])
+
+
+def live_grant(user: Any, child: Person, now: datetime | None = None) -> BreakGlass | None:
+    now = now or timezone.now()
+    return (
+        live_grant_q(user, now)
+        .filter(child=child, restriction__lifted_at__isnull=True)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def named_members(restriction: Restriction) -> QuerySet[RestrictionMember]:
+    return restriction.members.filter(removed_at__isnull=True).select_related(
+        "user", "user__team", "added_by"
+    )
+
+
+def alert_recipients(restriction: Restriction) -> list[Any]:
+    """Who is told of a break-glass use: the owner and the named users (active ones)."""
+    users = [restriction.owner, *(m.user for m in named_members(restriction))]
+    seen: dict[int, Any] = {}
+    for user in users:
+        if user.is_active:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def break_glass_uses(*, since: datetime | None = None) -> QuerySet[BreakGlass]:
+    """Break-glass uses, newest first (since ``since``)."""
+    qs = BreakGlass.objects.select_related("user", "user__team", "child", "restriction__owner")
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    return qs
+
+
+def alerts_for(user: Any, *, since: datetime) -> QuerySet[BreakGlass]:
+    """Break-glass uses of records ``user`` owns or is named on, since ``since``."""
+    on = RestrictionMember.objects.filter(
+        restriction=OuterRef("restriction"), user=user, removed_at__isnull=True
+    )
+    return (
+        break_glass_uses(since=since)
+        .annotate(on=Exists(on))
+        .filter(Q(restriction__owner=user) | Q(on=True))
+    )
