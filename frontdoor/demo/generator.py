@@ -755,6 +755,11 @@ class _Generator:
         if self.progress:
             self.progress("strategy discussions, assessments, supervision and escalations")
         self.summary.after_front_door = demo_after_front_door(now=self.now, seed=self.summary.seed)
+        # Retention's demo adds old contacts (from before the history) and a stale draft.
+        retention = self.summary.after_front_door.get("retention", {})
+        self.summary.contacts += retention.get("old_contacts", 0)
+        self.summary.child_contacts += retention.get("old_child_contacts", 0)
+        self.summary.drafts += retention.get("stale_drafts", 0)
         self._finish()
         self.summary.seconds = time_module.perf_counter() - started
         return self.summary

@@ -13,7 +13,10 @@ import random
 from datetime import datetime, timedelta
 
 from frontdoor.accounts.models import User
+from frontdoor.demo.intake import QuietChannel
 from frontdoor.mash.models import Enquiry, EnquiryStatus
+from frontdoor.outbox.models import Message
+from frontdoor.outbox.services import message_deliver
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.restricted.models import BreakGlass, Restriction, RestrictionCategory
 from frontdoor.restricted.selectors import live_restrictions
@@ -123,4 +126,13 @@ def demo_restricted(*, now: datetime, rng: random.Random) -> dict[str, int]:
             at=now - timedelta(days=3, hours=rng.randint(1, 5)),
         )
         counts["break_glass_uses"] += 1
+    # Its alert emails are delivered quietly, like the rest of the history's.
+    channel = QuietChannel(rng)
+    pending = Message.objects.filter(status="pending", about__startswith="breakglass:")
+    for message_id, created_at in list(pending.values_list("pk", "created_at")):
+        message_deliver(
+            message_id=message_id,
+            now=created_at + timedelta(seconds=rng.randint(5, 90)),
+            channel=channel,
+        )
     return counts

@@ -17,7 +17,14 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.intake.models import Channel, ConsentStatus, LawfulBasis, ScreeningOutcome
+from frontdoor.intake.models import (
+    Channel,
+    ConsentStatus,
+    Contact,
+    ContactChild,
+    LawfulBasis,
+    ScreeningOutcome,
+)
 from frontdoor.intake.services import contact_record, contact_screen
 from frontdoor.intake.submissions import draft_start, draft_update
 from frontdoor.people.models import Sex
@@ -44,7 +51,7 @@ PENDING_CONTACTS = 14
 
 def _old_nfa_contact(
     *, received_at: datetime, rng: random.Random, officer: User, worker: User
-) -> None:
+) -> int:
     age = rng.randint(2, 14)
     child = ChildDetails(
         first_name=rng.choice(FIRST),
@@ -75,6 +82,7 @@ def _old_nfa_contact(
             by=worker,
             at=received_at + timedelta(hours=3),
         )
+    return int(contact.pk)
 
 
 def demo_retention(*, now: datetime, rng: random.Random) -> dict[str, int]:
@@ -94,16 +102,20 @@ def demo_retention(*, now: datetime, rng: random.Random) -> dict[str, int]:
             hour=rng.randint(9, 16), minute=rng.randint(0, 59)
         )
 
-    for _ in range(APPLIED_CONTACTS):
+    made = [
         _old_nfa_contact(received_at=received(past), rng=rng, officer=officer, worker=worker)
+        for _ in range(APPLIED_CONTACTS)
+    ]
     done = retention_propose(at=past)
     deleted = 0
     if done is not None:
         retention_review_approve(review=done, by=dpo, at=past + timedelta(days=1))
         deleted = retention_apply(review=done, at=past + timedelta(days=1, minutes=5)).deleted
 
-    for _ in range(PENDING_CONTACTS):
+    made += [
         _old_nfa_contact(received_at=received(now), rng=rng, officer=officer, worker=worker)
+        for _ in range(PENDING_CONTACTS)
+    ]
     draft = draft_start(at=now - timedelta(days=52))
     draft_update(
         draft=draft, answers={"referrer": {"name": "Unfinished"}}, at=now - timedelta(days=50)
@@ -121,7 +133,12 @@ def demo_retention(*, now: datetime, rng: random.Random) -> dict[str, int]:
                 at=now - timedelta(hours=20),
             )
             kept = 1
+    left = Contact.objects.filter(pk__in=made)
     return {
+        # Old contacts (before the generated history) still held: the summary adds them in.
+        "old_contacts": left.count(),
+        "old_child_contacts": ContactChild.objects.filter(contact__in=left).count(),
+        "stale_drafts": 1,
         "reviews": RetentionReview.objects.count(),
         "records_deleted": deleted,
         "records_waiting_for_review": pending.items.count() - kept if pending else 0,

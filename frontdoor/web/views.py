@@ -84,6 +84,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("queue-mine")
     if can(request.user, Perm.OVERVIEW_VIEW):
         return redirect("overview")
+    if can(request.user, Perm.AUDIT_VIEW):
+        return redirect("audit-home")
     raise PermissionDenied
 
 
