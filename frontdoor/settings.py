@@ -28,6 +28,9 @@ DEBUG = not PRODUCTION and os.environ.get("DEBUG", "1") == "1"
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
+    # Rotating the key: put the old one here (comma-separated) until sessions signed with it
+    # have expired (docs/security.md).
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret-" + "x" * 40)
