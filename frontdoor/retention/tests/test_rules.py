@@ -153,6 +153,10 @@ def test_proposing_writes_a_batch_and_deletes_nothing(
     assert review is not None
     after = row_counts()
     assert after.pop("audit.Event") == before.pop("audit.Event") + 1  # retention.proposed
+    # The batch and its items are all that is new (the rules may be made on first use).
+    assert after.pop("retention.RetentionReview") == before.pop("retention.RetentionReview") + 1
+    assert after.pop("retention.RetentionItem") == before.pop("retention.RetentionItem") + 2
+    after.pop("retention.RetentionRule"), before.pop("retention.RetentionRule")
     assert after == before
     assert Contact.objects.filter(pk=contact.pk).exists()
     assert ReferralDraft.objects.count() == 1
