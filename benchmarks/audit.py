@@ -6,7 +6,8 @@ creates one user and 1,000 children, then times, for N rows (default 100,000):
 - baseline: a bare ``bulk_create`` of N access log rows (1,000 per statement, no guards, no
   chain), the least any logging could cost;
 - ``access_log_record``: N calls, one child each (as pages log a view), 1,000 per
-  transaction; and 1,000 more calls each in its own transaction, as in a request;
+  transaction; and 1,000 more calls each in its own transaction, as in a request; and N/10
+  calls with its guards switched off, to show what the restricted-records guard costs;
 - sealing: ``audit_seal`` over the N (+ 1,000) unsealed rows (batches of 5,000);
 - verifying: ``chain_verify`` over the N sealed rows.
 
@@ -121,6 +122,24 @@ def main() -> None:
     print(
         f"access_log_record, one call per transaction ({sample:,} calls): {single:,.0f} rows/s; "
         f"ratio (this / baseline) = {single / baseline:.3f}"
+    )
+
+    # The guards' share (restricted records: one query a call): the same calls without them.
+    from frontdoor.audit import services as audit_services
+
+    guards = list(audit_services._GUARDS)
+    audit_services._GUARDS.clear()
+    unguarded_from = rows + sample
+    began = time.perf_counter()
+    for offset in range(unguarded_from, unguarded_from + rows // 10, 1000):
+        with transaction.atomic():
+            for i in range(offset, min(offset + 1000, unguarded_from + rows // 10)):
+                log(i)
+    unguarded = (rows // 10) / (time.perf_counter() - began)
+    audit_services._GUARDS.extend(guards)
+    print(
+        f"access_log_record without its guards ({rows // 10:,} calls, 1,000 per transaction): "
+        f"{unguarded:,.0f} rows/s; guarded / unguarded = {inserts / unguarded:.3f}"
     )
 
     began = time.perf_counter()

@@ -143,3 +143,20 @@ def test_lifting_opens_the_record_again(
     assert client.get(reverse("child-detail", args=[enquiry.child.pk])).status_code == 302
     restriction_lift(restriction=restriction, reason="No longer needed.", by=mash_manager)
     assert client.get(reverse("child-detail", args=[enquiry.child.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_guards_quick_check_sees_only_live_restrictions(
+    case: dict[str, Any], restrict: Any, mash_manager: Any
+) -> None:
+    from frontdoor.restricted.guard import any_restricted
+    from frontdoor.restricted.services import restriction_lift
+    from frontdoor.testing.factories import PersonFactory
+
+    child, other = case["child"], PersonFactory()
+    assert not any_restricted([child.pk, other.pk])
+    restriction = restrict(child)
+    assert any_restricted([other.pk, child.pk])
+    assert not any_restricted([other.pk])
+    restriction_lift(restriction=restriction, reason="The staff member has left.", by=mash_manager)
+    assert not any_restricted([child.pk])
