@@ -4,7 +4,7 @@ of child page, and a write to the child's data is refused and rolled back."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -149,11 +149,12 @@ def test_lifting_opens_the_record_again(
 def test_the_guards_quick_check_sees_only_live_restrictions(
     case: dict[str, Any], restrict: Any, mash_manager: Any
 ) -> None:
+    from frontdoor.people.models import Person
     from frontdoor.restricted.guard import any_restricted
     from frontdoor.restricted.services import restriction_lift
     from frontdoor.testing.factories import PersonFactory
 
-    child, other = case["child"], PersonFactory()
+    child, other = case["child"], cast(Person, PersonFactory())
     assert not any_restricted([child.pk, other.pk])
     restriction = restrict(child)
     assert any_restricted([other.pk, child.pk])
