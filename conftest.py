@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["frontdoor.testing.fixtures"]
+pytest_plugins = ["frontdoor.testing.fixtures", "frontdoor.testing.moments"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,18 +9,21 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from frontdoor.accounts.models import Agency, Role, Team, User
 from frontdoor.intake.payload import ReferralIn
 from frontdoor.intake.reconciliation import reconciliation_alerts_raise
 from frontdoor.intake.submissions import submission_receive
-from frontdoor.testing.factories import referral_document
+from frontdoor.testing.factories import local, referral_document
 from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "reconcile-pass-1234"
+#: A Wednesday morning. The "overdue" referral came on the Sunday before: its 1-working-day
+#: screening clock ran out at the end of Monday, whatever day the suite runs on.
+NOW = local(2026, 3, 11, 10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
@@ -53,7 +56,7 @@ def _received(key: str, **changes: Any) -> Any:
         channel="online_form",
         idempotency_scope="online_form",
         idempotency_key=key,
-        at=timezone.now() - timedelta(days=3),
+        at=NOW - timedelta(days=3),
     ).submission
 
 
@@ -61,6 +64,11 @@ def _received(key: str, **changes: Any) -> Any:
 def test_a_manager_reconciles_referrals_and_opens_one(
     live_server: Any, javascript: bool, settings: Any
 ) -> None:
+    with time_machine.travel(NOW, tick=True):
+        _reconcile(live_server, javascript, settings)
+
+
+def _reconcile(live_server: Any, javascript: bool, settings: Any) -> None:
     _manager()
     pdf = base64.b64encode(PDF).decode()
     overdue = _received("a", documents=[{"filename": "notes.pdf", "content_base64": pdf}])
