@@ -102,15 +102,17 @@ def everything(now: datetime) -> Iterable[WorkItem]:
     return list(_items(_open(), now))
 
 
-def timeliness(since: datetime) -> list[Timeliness]:
+def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     return [
         timeliness_of(
             "Escalation stage answered",
-            EscalationStage.objects.filter(responded_at__gte=since).exclude(
-                result=StageResult.WITHDRAWN
-            ),
+            EscalationStage.objects.exclude(result=StageResult.WITHDRAWN),
             "responded_at",
             "due_at",
+            since=since,
+            now=now,
+            definition="From an escalation reaching a stage to that stage's answer "
+            "(withdrawn escalations are left out).",
         )
     ]
 

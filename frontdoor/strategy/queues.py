@@ -13,7 +13,6 @@ from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import TeamKind
 from frontdoor.strategy.access import visible_discussions, visible_s47s
 from frontdoor.strategy.models import (
-    Conference,
     DiscussionStatus,
     S47Enquiry,
     StrategyAction,
@@ -135,25 +134,39 @@ def everything(now: datetime) -> list[WorkItem]:
     ]
 
 
-def timeliness(since: datetime) -> list[Timeliness]:
+def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     return [
         timeliness_of(
             "Strategy discussion held",
-            StrategyDiscussion.objects.filter(held_at__gte=since),
+            StrategyDiscussion.objects.all(),
             "held_at",
             "due_at",
+            since=since,
+            now=now,
+            still_open=Q(status=DiscussionStatus.CONVENED),
+            definition="From the decision to hold a strategy discussion to it being held "
+            "(cancelled discussions are left out).",
         ),
         timeliness_of(
             "Strategy minutes sent",
-            StrategyDiscussion.objects.filter(minutes_sent_at__gte=since),
+            StrategyDiscussion.objects.all(),
             "minutes_sent_at",
             "minutes_due_at",
+            since=since,
+            now=now,
+            definition="From the discussion being held to its minutes being sent to the "
+            "attending agencies.",
         ),
         timeliness_of(
             "Initial child protection conference held",
-            Conference.objects.filter(held_at__gte=since),
-            "held_at",
-            "s47__icpc_due_at",
+            S47Enquiry.objects.all(),
+            "conference__held_at",
+            "icpc_due_at",
+            since=since,
+            now=now,
+            still_open=Q(closed_at__isnull=True),
+            definition="From the strategy discussion that started the section 47 enquiry "
+            "(the last one, if reconvened) to the conference being held.",
         ),
     ]
 

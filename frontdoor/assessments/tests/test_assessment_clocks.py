@@ -94,6 +94,6 @@ def test_completed_after_the_due_date_is_late(completed):
 def test_timeliness_counts_assessments_completed_within_45_working_days(completed):
     completed(at=local(2026, 4, 20, 16))
     completed(at=local(2026, 5, 8, 9), late_reason="Waiting for the father.")
-    [row] = timeliness(local(2026, 4, 1))
+    [row] = timeliness(local(2026, 4, 1), local(2026, 6, 1))
     assert row.clock == "Child and family assessment"
-    assert (row.completed, row.met, row.late) == (2, 1, 1)
+    assert (row.completed, row.met, row.late, row.open_overdue) == (2, 1, 1, 0)

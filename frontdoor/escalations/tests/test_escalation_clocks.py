@@ -95,8 +95,8 @@ def test_stage_clocks_read_on_time_overdue_met_and_late(
         by=mash_manager,
         at=local(2026, 3, 9, 12),
     )
-    (row,) = timeliness(local(2026, 3, 1))
-    assert (row.completed, row.met) == (2, 1)
+    (row,) = timeliness(local(2026, 3, 1), local(2026, 3, 9, 13))
+    assert (row.completed, row.met, row.open_overdue) == (2, 1, 0)
 
 
 def test_a_stage_keeps_the_policy_it_started_under(

@@ -156,9 +156,10 @@ def test_the_queues(accepted, assessment_manager, assessment_worker, mash_manage
     assert [i.reading.state for i in mine_items if i.stage == ACTION_OPEN] == [ClockState.OVERDUE]
     assert list(mine(auditor, now)) == []
     assert len(list(everything(now))) == 3
-    rows = supervision_timeliness(local(2026, 3, 1))
-    assert [(t.clock, t.completed, t.met) for t in rows] == [
-        ("Case supervision", 1, 1),
-        ("Supervision actions", 0, 0),
+    rows = supervision_timeliness(local(2026, 3, 1), now)
+    # Still open past due: the overdue case, and the overdue action.
+    assert [(t.clock, t.completed, t.met, t.open_overdue) for t in rows] == [
+        ("Case supervision", 1, 1, 1),
+        ("Supervision actions", 0, 0, 1),
     ]
     assert record.due_at is not None

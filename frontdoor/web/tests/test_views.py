@@ -503,7 +503,8 @@ def test_the_queue_filters_by_clock_state_and_rating(world: dict[str, Any]) -> N
 
 def test_the_overview_counts_open_work_by_stage(world: dict[str, Any]) -> None:
     body = client_for(world["users"]["analyst"]).get(reverse("overview")).content.decode()
-    assert "Awaiting transfer acceptance" in body and "Timeliness in the last 28 days" in body
+    assert "Awaiting transfer acceptance" in body and "Timeliness" in body
+    assert '<option value="28" selected>Last 28 days</option>' in body
 
 
 def test_production_settings_pass_the_deployment_checks() -> None:
