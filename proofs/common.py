@@ -724,7 +724,7 @@ def database_check(
             "referrer_email",
             "payload",
             "received_at",
-            "acknowledged_at",
+            "acknowledgement_queued_at",
         )
     ]
     contacts = {
@@ -829,10 +829,10 @@ def database_check(
         got = acknowledgements.get(f"submission:{sub['id']}", 0)
         if got != want:
             fail(f"submission {ref}: {got} acknowledgement messages, expected {want}")
-        if bool(sub["acknowledged_at"]) != bool(sub["referrer_email"]):
+        if bool(sub["acknowledgement_queued_at"]) != bool(sub["referrer_email"]):
             fail(
-                f"submission {ref}: acknowledged_at {sub['acknowledged_at']} with referrer "
-                f"email {sub['referrer_email']!r}"
+                f"submission {ref}: acknowledgement_queued_at "
+                f"{sub['acknowledgement_queued_at']} with referrer email {sub['referrer_email']!r}"
             )
         if received_events[sub["id"]] != 1:
             fail(f"submission {ref}: {received_events[sub['id']]} submission.received events")

@@ -24,7 +24,8 @@ stopped and
 - nothing is half stored: every submission has a contact naming every child sent, each child
   with a screening due time, received at the submission's ``received_at``; every contact has
   a submission; no child record is left without a contact; a submission with a referrer
-  email has exactly one acknowledgement message and ``acknowledged_at`` (none without); each
+  email has exactly one acknowledgement message and ``acknowledgement_queued_at`` (none
+  without); each
   submission has exactly one ``submission.received`` and one ``submission.converted`` event,
   and its contact has events.
 

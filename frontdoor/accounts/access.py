@@ -20,7 +20,7 @@ class Perm(StrEnum):
     SCREEN = "screen"
     ENQUIRY_VIEW = "enquiry_view"
     ENQUIRY_WORK = "enquiry_work"  # rate, lived experience, send requests, record decision
-    SIGN_OFF = "sign_off"
+    SIGN_OFF = "sign_off"  # review a MASH decision: sign it off, send it back or replace it
     REQUEST_VIEW = "request_view"
     REQUEST_ANSWER = "request_answer"
     TRANSFER_REQUEST = "transfer_request"
@@ -52,6 +52,10 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit_view"  # who accessed this child / what this user accessed, export
     SUBJECT_ACCESS = "subject_access"  # export everything held about a child
     RETENTION_REVIEW = "retention_review"  # review and approve retention deletions
+    # The journey tells the truth (issue 12)
+    DUTY_TAKE = "duty_take"  # a MASH manager takes duty (alerted of immediate-risk contacts)
+    OPEN_CASE_ACT = "open_case_act"  # acknowledge new information on an open case (own/team)
+    FEEDBACK_RECORD = "feedback_record"  # record a call or letter telling the referrer
 
 
 P = Perm
@@ -76,6 +80,8 @@ _MASH = _CASE_READ | {
     P.OVERVIEW_VIEW,
     P.REQUEST_VIEW,
     P.STRATEGY_WORK,
+    P.OPEN_CASE_ACT,
+    P.FEEDBACK_RECORD,
 }
 _ASSESSMENT = _CASE_READ | {
     P.VISIT_RECORD,
@@ -83,6 +89,7 @@ _ASSESSMENT = _CASE_READ | {
     P.STRATEGY_WORK,
     P.PROTECTION_WORK,
     P.ASSESSMENT_WORK,
+    P.OPEN_CASE_ACT,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -108,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RECONCILIATION_VIEW,
             P.DUPLICATE_REVIEW,
             P.BREAK_GLASS,
+            P.FEEDBACK_RECORD,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | _PRACTITIONER | {P.CONTACT_CREATE}),
@@ -121,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.DUPLICATE_REVIEW,
             P.PROTECTION_WORK,
             P.RESTRICT_MANAGE,
+            P.DUTY_TAKE,
         }
     ),
     Role.PARTNER_PRACTITIONER: frozenset(
@@ -154,6 +163,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.OVERVIEW_VIEW,
             P.ASSESSMENT_AUTHORISE,
             P.RESTRICT_MANAGE,
+            P.OPEN_CASE_ACT,
         }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -188,6 +198,13 @@ def can(user: Any, perm: Perm, obj: Any = None) -> bool:
         return perm == P.REQUEST_VIEW
     if model == "Decision" and perm == P.SIGN_OFF:
         return bool(obj.recorded_by_id != user.pk)
+    if model == "OpenCaseInformation" and perm == P.OPEN_CASE_ACT:
+        # The allocated worker; a manager of their team; the head of service.
+        if obj.worker_id == user.pk or user.role == Role.HEAD_OF_SERVICE:
+            return True
+        return P.SUPERVISION_RECORD in permissions_for(user) and (
+            bool(user.team_id) and obj.team_id == user.team_id
+        )
     if model == "Transfer" and perm in (P.TRANSFER_RESPOND, P.VISIT_RECORD):
         return bool(user.team_id) and obj.to_team_id == user.team_id
     if model == "Transfer" and user.role in (

@@ -69,6 +69,11 @@ class Team(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=TeamKind.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    #: The manager on duty (MASH): alerted when a contact says a child is at immediate risk.
+    duty_manager = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duty_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,4 @@
-"""Writing accounts: API tokens for partner systems."""
+"""Writing accounts: API tokens for partner systems, and who is on duty."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.accounts.models import Agency, ApiScope, ApiToken, User
+from frontdoor.accounts.models import Agency, ApiScope, ApiToken, Team, User
 from frontdoor.audit.services import event_append
 
 TOKEN_PREFIX = "fd"
@@ -141,3 +141,44 @@ def api_token_authenticate(raw: str, *, at: datetime | None = None) -> ApiToken 
     if token.expires_at is not None and token.expires_at <= at:
         return None
     return token
+
+
+# ---------------------------------------------------------------------------- duty
+
+
+def team_duty_take(*, team: Team, user: User, at: datetime | None = None) -> Team:
+    """``user`` becomes ``team``'s manager on duty (the one alerted of immediate risk)."""
+    from frontdoor.accounts.access import Perm, can
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        if not can(user, Perm.DUTY_TAKE) or user.team_id != locked.pk:
+            raise ValidationError("Only a manager in this team can take duty")
+        if locked.duty_manager_id == user.pk:
+            return locked  # already on duty: nothing changes, nothing to record
+        before = {"duty_manager": locked.duty_manager_id}
+        locked.duty_manager = user
+        locked.duty_since = at
+        locked.save(update_fields=["duty_manager", "duty_since"])
+        event_append(
+            record=locked,
+            action="team.duty_taken",
+            summary=f"{user.display_name} is the duty manager for {locked.name}",
+            at=at,
+            actor=user,
+            before=before,
+            after={"duty_manager": user.pk},
+        )
+    return locked
+
+
+def duty_managers(team: Team) -> list[User]:
+    """Who to alert for ``team``: its duty manager, or (when none is on duty, or they are no
+    longer active) every active manager of the team."""
+    from frontdoor.accounts.access import Perm, can
+
+    duty = team.duty_manager
+    if duty is not None and duty.is_active and duty.team_id == team.pk:
+        return [duty]
+    return [u for u in User.objects.filter(team=team, is_active=True) if can(u, Perm.DUTY_TAKE)]

@@ -69,6 +69,7 @@ from frontdoor.api.schemas import (
     FieldProblem,
     MatchReasonOut,
     OverviewOut,
+    OverviewPeriod,
     Problem,
     QueueOut,
     RatingChangeOut,
@@ -94,6 +95,7 @@ from frontdoor.intake.submissions import IdempotencyConflict
 from frontdoor.mash import services as mash
 from frontdoor.mash.models import (
     DecisionOutcome,
+    DecisionStatus,
     Enquiry,
     EnquiryStatus,
     PartnerRequest,
@@ -517,6 +519,8 @@ def _work_item(item: WorkItem, hidden: frozenset[int] | set[int] = frozenset()) 
         reference=item.reference,
         rating=cast(Any, item.rating),
         owner=item.owner,
+        immediate_risk=item.urgent,
+        note=item.note,
         clock=Clock.of(item.reading),
         url=item.url,
     )
@@ -541,11 +545,12 @@ overview_router = Router(tags=["Overview"])
     operation_id="getOverview",
     summary="Open work by stage and clock state, and timeliness",
 )
-def overview(request: HttpRequest) -> OverviewOut:
+def overview(request: HttpRequest, days: OverviewPeriod = OverviewPeriod.DAYS_28) -> OverviewOut:
     """The front-door overview page's figures: counts of open work at each stage by clock
-    state, and for each clock how many completed in the last 28 days and how many on time."""
+    state, and for each clock over the last ``days`` (28 by default): how many finished, how
+    many of those on time, and how many are still open past their due time (not met)."""
     now = timezone.now()
-    data = front_door_overview(now)
+    data = front_door_overview(now, int(days))
     return OverviewOut(
         generated_at=now,
         period_days=data.period_days,
@@ -568,7 +573,10 @@ def overview(request: HttpRequest) -> OverviewOut:
                 completed=row.completed,
                 met=row.met,
                 late=row.late,
+                open_overdue=row.open_overdue,
+                not_met=row.not_met,
                 percent_met=row.percent_met,
+                definition=row.definition,
             )
             for row in data.timeliness
         ],
@@ -861,6 +869,7 @@ def get_enquiry(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> E
         decision=None
         if decision is None
         else DecisionOut(
+            status=DecisionStatus(decision.status),
             outcome=DecisionOutcome(decision.outcome),
             outcome_label=decision.get_outcome_display(),
             rationale=decision.rationale,

@@ -7,13 +7,20 @@ computed here that a selector or a clock does not already compute.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import IntEnum
 from typing import TYPE_CHECKING, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
 
 from frontdoor.clocks import ClockReading, ClockState
-from frontdoor.mash.models import DecisionOutcome, EnquiryStatus, Rating, RequestStatus
+from frontdoor.mash.models import (
+    DecisionOutcome,
+    DecisionStatus,
+    EnquiryStatus,
+    Rating,
+    RequestStatus,
+)
 
 if TYPE_CHECKING:
     from frontdoor.people.models import Person
@@ -94,10 +101,26 @@ class StageOverview(Schema):
 
 class TimelinessOut(Schema):
     clock: str
-    completed: int
-    met: int
-    late: int
-    percent_met: float | None = Field(description="Null when nothing was completed.")
+    completed: int = Field(description="Clocks stopped (work done) in the period.")
+    met: int = Field(description="Of those, done by their due time.")
+    late: int = Field(description="Of those, done after their due time.")
+    open_overdue: int = Field(
+        description="Clocks still running now whose due time has passed (not met)."
+    )
+    not_met: int = Field(description="late + open_overdue.")
+    percent_met: float | None = Field(
+        description="met / (completed + open_overdue) as a percentage; null when both are 0."
+    )
+    definition: str = Field(description="What the clock measures: its start and end events.")
+
+
+class OverviewPeriod(IntEnum):
+    """The periods the overview looks back over, in days."""
+
+    DAYS_7 = 7
+    DAYS_28 = 28
+    DAYS_91 = 91
+    DAYS_365 = 365
 
 
 class OverviewOut(Schema):
@@ -119,6 +142,13 @@ class WorkItemOut(Schema):
     reference: str
     rating: Rating | Literal[""] = Field(description="BRAG rating; empty before screening.")
     owner: str = Field(description="Who holds the work (worker, author or agency), if anyone.")
+    immediate_risk: bool = Field(
+        default=False,
+        description="The contact says a child is at immediate risk: first in the queue.",
+    )
+    note: str = Field(
+        default="", description='A word about the item\'s state, e.g. "Sent back".'
+    )
     clock: Clock
     url: str = Field(description="The page for this work in the Front Door web service.")
 
@@ -250,6 +280,10 @@ class RatingChangeOut(Schema):
 
 
 class DecisionOut(Schema):
+    status: DecisionStatus = Field(
+        description="awaiting (sign-off) or signed_off: the decision in force. Decisions a "
+        "manager sent back or replaced are history, shown on the enquiry's page."
+    )
     outcome: DecisionOutcome
     outcome_label: str
     rationale: str

@@ -93,7 +93,10 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     existing = Assessment.objects.filter(referral_id=transfer.referral_id).first()
     if existing is not None and request.method == "GET":
         return redirect("assessment-detail", existing.pk)
-    form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    form = StartForm(
+        request.POST if request.method == "POST" else None,
+        initial={"started_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         assessment = run_service(
             form,
@@ -152,7 +155,7 @@ def assessment_visit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not can_work_on(request.user, assessment):
         raise PermissionDenied
-    form = VisitForm(request.POST or None)
+    form = VisitForm(request.POST if request.method == "POST" else None)
     return _form_page(
         request,
         assessment,
@@ -189,7 +192,9 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not can_work_on(request.user, assessment):
         raise PermissionDenied
-    form = CompleteForm(request.POST or None, initial=_draft(assessment))
+    form = CompleteForm(
+        request.POST if request.method == "POST" else None, initial=_draft(assessment)
+    )
     due = assessment.due_at
     late = due is not None and timezone.now() > due
     chosen = form["factors"].value() or []
@@ -221,7 +226,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not can_authorise(request.user, assessment):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
 
     def action(data: dict[str, Any]) -> Assessment:
         if data["decision"] == "return":

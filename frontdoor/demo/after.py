@@ -13,14 +13,17 @@ from random import Random
 
 from frontdoor.demo.assessments import demo_assessments
 from frontdoor.demo.escalations import demo_escalations
+from frontdoor.demo.followup import demo_followup
 from frontdoor.demo.oversight import demo_oversight
 from frontdoor.demo.restricted import demo_restricted
 from frontdoor.demo.retention import demo_retention
 from frontdoor.demo.strategy import demo_strategy
 
-#: In order: assessments and supervision follow the strategy discussions; escalations come
-#: last, so they can be about any of the records before them.
+#: In order: the follow-up of the front door's decisions first (its emails are delivered);
+#: assessments and supervision follow the strategy discussions; escalations come last, so
+#: they can be about any of the records before them.
 AREAS: tuple[tuple[str, Callable[..., dict[str, int]]], ...] = (
+    ("followup", demo_followup),  # referrers told, new information acknowledged, duty
     ("strategy", demo_strategy),
     ("assessments", demo_assessments),
     ("oversight", demo_oversight),

@@ -398,15 +398,17 @@ def _history_by_referrers(now: datetime, rng: Random, counts: _Counts) -> None:
         link = (
             ContactChild.objects.filter(
                 contact_id=submission.contact_id,
-                referral__enquiry__decision__signed_off_at__isnull=False,
-                referral__enquiry__decision__outcome__in=["nfa", "advice", "early_help"],
+                referral__enquiry__decisions__status="signed_off",
+                referral__enquiry__decisions__outcome__in=["nfa", "advice", "early_help"],
             )
-            .select_related("referral__enquiry__decision")
+            .select_related("referral__enquiry")
             .first()
         )
         if link is None:
             continue
         decision = link.referral.enquiry.decision
+        if decision is None:
+            continue
         start = decision.signed_off_at or decision.recorded_at
         at = _working(start + timedelta(hours=rng.uniform(4, 90)), rng)
         if at >= now - timedelta(hours=6):

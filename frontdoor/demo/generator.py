@@ -226,6 +226,8 @@ P_QUOTA_STALL = 0.3
 P_STARVED_STALL = 0.85
 TOP_UP_PROBES = 16
 LATE_STAGES = ("signoff", "acceptance", "visit")
+#: How managers review a decision: most agree; some send it back, a few replace it.
+REVIEW_WEIGHTS = (("agree", 0.91), ("send_back", 0.06), ("replace", 0.03))
 LATE = {
     "screening": 0.07,
     "request": 0.05,
@@ -260,6 +262,8 @@ class GenerationSummary:
     lived_experiences: int = 0
     decisions: int = 0
     sign_offs: int = 0
+    sent_back: int = 0
+    replaced: int = 0
     transfers: int = 0
     transfers_returned: int = 0
     transfers_accepted: int = 0
@@ -1168,7 +1172,8 @@ class _Generator:
             start=contact.received_at,
             due=due,
             prev=j.last,
-            continuous=False,
+            # An immediate-risk contact's clock is hours that run out of hours too.
+            continuous=contact.immediate_risk,
             late_p=0.02 if urgent else LATE["screening"],
             urgency=0.15 if urgent else 1.0,
         )
@@ -1446,6 +1451,11 @@ class _Generator:
         signer = manager
         if signer.pk == author.pk:
             signer = next(m for m in self.mash_managers if m.pk != author.pk)
+        review = "agree" if j.target else _weighted(rng, REVIEW_WEIGHTS)
+        if review != "agree":
+            decision, t = self._disagree(j, decision, review, signer, rating, t)
+            signer = next(m for m in self.mash_managers if m.pk != decision.recorded_by_id)
+            due = decision.signoff_due_at
         decision_sign_off(decision=decision, oversight=rng.choice(texts.OVERSIGHT), by=signer, at=t)
         self.summary.sign_offs += 1
         self._met("signoff", t, due)
@@ -1453,7 +1463,8 @@ class _Generator:
             return
         requested = self._after(j, t, rng.uniform(10, 120) * (0.25 if cont else 1), cont)
         if requested > self.now:
-            self._record(j, "to_transfer", t, None)
+            decision.refresh_from_db()
+            self._record(j, "to_transfer", t, decision.transfer_due_at)
             raise _Stop
         requester = rng.choice(self.mash_workers)
         transfer = transfer_request(
@@ -1466,6 +1477,53 @@ class _Generator:
         )
         self.summary.transfers += 1
         self._transfer(j, transfer, referral, decision.outcome, rating, requester)
+
+    def _disagree(
+        self, j: _Journey, decision: Decision, review: str, manager: User, rating: str, t: datetime
+    ) -> tuple[Decision, datetime]:
+        """A manager who disagrees: sends the decision back (the worker decides again) or
+        replaces it with their own. Returns the decision now awaiting sign-off and when it is
+        signed off; raises _Stop when that is after ``now``."""
+        rng = self.rng
+        cont = rating == Rating.RED
+        outcomes = [o for o, _w in DECISION_WEIGHTS[rating] if o != decision.outcome]
+        outcome = rng.choice(outcomes or [decision.outcome])
+        if review == "send_back":
+            mash_services.decision_send_back(
+                decision=decision,
+                reasons=rng.choice(texts.SEND_BACK_REASONS),
+                by=manager,
+                at=t,
+            )
+            self.summary.sent_back += 1
+            again = self._after(j, t, rng.uniform(30, 300) * (0.25 if cont else 1), cont)
+            if again > self.now:
+                raise _Stop  # the enquiry waits for the worker to decide again
+            decision = decision_record(
+                enquiry=decision.enquiry,
+                outcome=outcome,
+                rationale=rng.choice(texts.DECISION_RATIONALES[outcome]),
+                referrer_feedback=texts.REFERRER_FEEDBACK[outcome],
+                by=decision.recorded_by,
+                at=again,
+            )
+            self.decisions[outcome] += 1
+            t = again
+        else:
+            decision = mash_services.decision_replace(
+                decision=decision,
+                outcome=outcome,
+                rationale=rng.choice(texts.DECISION_RATIONALES[outcome]),
+                referrer_feedback=texts.REFERRER_FEEDBACK[outcome],
+                by=manager,
+                at=t,
+            )
+            self.summary.replaced += 1
+        signed = self._after(j, t, rng.uniform(15, 180) * (0.25 if cont else 1), cont)
+        if signed > self.now:
+            self._record(j, "signoff", decision.recorded_at, decision.signoff_due_at)
+            raise _Stop
+        return decision, signed
 
     def _summary_text(self, j: _Journey, route: str, rating: str) -> str:
         child = j.child

@@ -53,7 +53,7 @@ class QuietChannel:
         self.bounce_every = bounce_every
 
     def send(self, message: Message) -> str:
-        bounces = message.kind == "referral_acknowledgement"
+        bounces = message.kind in ("referral_acknowledgement", "referrer_feedback")
         if bounces and self.rng.randrange(self.bounce_every) == 0:
             raise PermanentChannelError("The email address does not exist (demo bounce)")
         return f"demo-{message.reference}"

@@ -589,6 +589,14 @@ REFERRER_FEEDBACK = {
     "s47": "Thank you. A strategy discussion is being held; a social worker will be in touch.",
     "other_service": "Thank you. The MASH has referred the family to another service.",
 }
+SEND_BACK_REASONS = (
+    "The police information about the step-father was not weighed: reconsider the risk.",
+    "No view from the school is recorded: ask education, then decide again.",
+    "Three contacts in six months: look at the pattern, not this incident alone.",
+    "The rationale does not say what the child has told us: speak to the referrer again.",
+    "Health have not answered yet: decide once their information is in.",
+)
+
 OVERSIGHT = (
     "Agree with the decision and rationale; partner checks complete and proportionate.",
     "Agreed. Ensure the referrer is told the outcome today.",

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.models import Agency, Team, TeamKind, User
 from frontdoor.intake.models import ContactChild
-from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
+from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, Enquiry, PartnerRequest
 from frontdoor.oversight.selectors import record_key as record_key  # named as oversight names them
 from frontdoor.protection.models import Transfer
 
@@ -251,7 +251,7 @@ def record_by_reference(reference: str, about: str, *, partner: bool) -> Model |
 
 
 def _decision_or(enquiry: Enquiry, about: str) -> Model:
-    decision = Decision.objects.filter(enquiry=enquiry).first()
+    decision = Decision.objects.filter(enquiry=enquiry, status__in=LIVE_DECISION_STATUSES).first()
     if about == "decision" and decision is not None:
         return decision
     return enquiry

@@ -173,7 +173,9 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
     child = Person.objects.filter(pk=facts.child_id).first() if facts else None
     if fixed is not None and child is None:
         raise Http404
-    form = RaiseForm(request.POST or None, needs_reference=fixed is None)
+    form = RaiseForm(
+        request.POST if request.method == "POST" else None, needs_reference=fixed is None
+    )
     partner = request.user.role == Role.PARTNER_PRACTITIONER  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -235,7 +237,9 @@ def escalation_respond(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST" and not owns_stage(request.user, escalation, stage):
         raise PermissionDenied
-    form = RespondForm(request.POST or None, initial={"stage": escalation.stage})
+    form = RespondForm(
+        request.POST if request.method == "POST" else None, initial={"stage": escalation.stage}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -272,7 +276,7 @@ def _raiser_form(
     escalation = _escalation(request, pk)
     if not is_raiser(request.user, escalation):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         done = run_service(form, lambda: action(escalation, reason))
@@ -492,7 +496,7 @@ def referral_disagree_escalate(request: HttpRequest, token: str, pk: int) -> Htt
     )
     if escalation is None:
         return _public(request, "referral/outcome_not_found.html", {}, status=404)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     back = request.path.rsplit(f"{pk}/escalate/", 1)[0]
     if request.method == "POST":
         if not _public_posts_allowed(token):

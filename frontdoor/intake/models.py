@@ -112,7 +112,6 @@ class ContactChild(models.Model):
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    referrer_acknowledged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["contact", "id"]
@@ -186,8 +185,11 @@ class Submission(models.Model):
     )
     external_reference = models.CharField(max_length=100, blank=True)
     referrer_email = models.EmailField(blank=True)
-    acknowledged_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the acknowledgement email was put in the outbox."
+    acknowledgement_queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the acknowledgement email was put in the outbox (whether it was sent "
+        "is the outbox message's status).",
     )
     feedback_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feedback_expires_at = models.DateTimeField(null=True, blank=True)
@@ -285,3 +287,145 @@ class IntakeAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.submission}"
+
+
+class FeedbackStage(models.TextChoices):
+    SCREENING = "screening", "Screening decision"
+    MASH_DECISION = "mash_decision", "MASH decision"
+
+
+class FeedbackMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    LETTER = "letter", "Letter"
+
+
+class ReferrerFeedback(models.Model):
+    """Telling the referrer what was decided for one child: statutory, and given only when it
+    was. By email when the referrer gave an address (given once the outbox has sent it); by a
+    phone call or letter that a person records (who, when, what was said) otherwise, or when
+    the email failed; or, when the referrer left no way to reach them, closed with the reason.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="feedback")
+    contact_child = models.ForeignKey(
+        ContactChild, on_delete=models.PROTECT, related_name="feedback"
+    )
+    stage = models.CharField(max_length=20, choices=FeedbackStage.choices)
+    source = models.CharField(
+        max_length=40, blank=True, help_text='The decision it tells, e.g. "decision:12".'
+    )
+    text = models.TextField(help_text="What the referrer is told.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who made the decision: the feedback is in their own queue too.",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who phones or writes when there is no email, or it failed.",
+    )
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    email_message = models.ForeignKey(
+        "outbox.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_method = models.CharField(max_length=10, choices=FeedbackMethod.choices, blank=True)
+    given_at = models.DateTimeField(
+        null=True, blank=True, help_text="A phone call or letter: when it was made or sent."
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_note = models.TextField(blank=True, help_text="What was said or written.")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(
+        blank=True,
+        help_text="Why the referrer cannot be told (no way to reach them, or not reached).",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "referrer feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_child", "stage", "source"], name="feedback_once_per_decision"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(given_at__isnull=True)
+                    & Q(given_method="")
+                    & Q(given_by__isnull=True)
+                    & Q(recorded_at__isnull=True)
+                )
+                | (
+                    Q(given_at__isnull=False)
+                    & Q(given_method__in=["phone", "letter"])
+                    & Q(given_by__isnull=False)
+                    & Q(recorded_at__isnull=False)
+                    & ~Q(given_note="")
+                ),
+                name="feedback_given_by_a_person_in_full",
+            ),
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(closed_reason=""))
+                | (Q(closed_at__isnull=False) & ~Q(closed_reason="")),
+                name="feedback_closed_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.get_stage_display()} for {self.contact_child}"
+
+
+class OpenCaseInformation(models.Model):
+    """New information on an open case: a contact about a child who has an allocated worker
+    is passed to that worker, who acknowledges it and records what they did (no new
+    referral is made while the case is open)."""
+
+    contact_child = models.OneToOneField(
+        ContactChild, on_delete=models.PROTECT, related_name="open_case"
+    )
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    passed_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["passed_at", "id"]
+        verbose_name_plural = "open case information"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(acknowledged_at__isnull=True)
+                    & Q(acknowledged_by__isnull=True)
+                    & Q(action_taken="")
+                )
+                | (
+                    Q(acknowledged_at__isnull=False)
+                    & Q(acknowledged_by__isnull=False)
+                    & ~Q(action_taken="")
+                ),
+                name="open_case_acknowledged_in_full",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"New information for {self.worker} ({self.contact_child})"

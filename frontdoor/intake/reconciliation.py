@@ -4,12 +4,18 @@
 alerts: each submission annotated in the database with its contact, how many of its children
 are screened, the earliest unscreened due time and the acknowledgement email's state.
 ``reconciliation_alerts_raise`` raises each gap once to the contact centre managers.
+
+Later stages add checks of their own with ``gap_check_register`` (for example, that no
+contact's journey ends without an owner and a clock, or a closure): the page and the command
+show each check's gaps, and the command exits 1 when any check finds one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +27,37 @@ from frontdoor.accounts.models import Role, User
 from frontdoor.audit.services import event_append
 from frontdoor.intake.models import AlertKind, Contact, Document, IntakeAlert, Submission
 from frontdoor.outbox.models import Message, MessageStatus
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One record a check found wanting: its reference, its page and what is wrong."""
+
+    reference: str
+    url: str
+    detail: str
+    child: Any = None
+
+
+@dataclass(frozen=True)
+class GapCheck:
+    key: str
+    title: str
+    explanation: str
+    #: ``find(now)``: the gaps found now (at most a page of them).
+    find: Callable[[datetime], list[Gap]]
+
+
+_CHECKS: dict[str, GapCheck] = {}
+
+
+def gap_check_register(check: GapCheck) -> None:
+    """Add (or replace, by key) a check: call from an app's ``ready()``."""
+    _CHECKS[check.key] = check
+
+
+def gap_checks() -> list[GapCheck]:
+    return list(_CHECKS.values())
 
 
 class Flag:

@@ -149,7 +149,7 @@ def child_history(
             contact__received_at__gte=_midnight(contacts_since),
             contact__received_at__lte=at,
         )
-        .select_related("contact", "referral__enquiry__decision")
+        .select_related("contact", "referral__enquiry")
         .order_by("-contact__received_at", "-contact_id", "id")
     )
     if current is not None:

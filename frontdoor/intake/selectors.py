@@ -23,6 +23,16 @@ SCREENING_IN_PLAIN_WORDS: dict[str, str] = {
     ScreeningOutcome.EARLY_HELP: "Early help offered",
     ScreeningOutcome.ALLOCATED_WORKER: "Passed to the child's allocated social worker",
 }
+#: What happens next after each screening decision, in the same words.
+WHAT_NEXT: dict[str, str] = {
+    ScreeningOutcome.MASH_ENQUIRY: "Partner agencies will share what they know, and you will "
+    "hear the decision.",
+    ScreeningOutcome.STRATEGY_DISCUSSION: "Social workers, the police and health will discuss "
+    "what to do now.",
+    ScreeningOutcome.ADVICE_NFA: "Children's social care will take no further action.",
+    ScreeningOutcome.EARLY_HELP: "The family will be offered support from early help.",
+    ScreeningOutcome.ALLOCATED_WORKER: "The child's social worker will act on what you told us.",
+}
 NOT_DECIDED = "Being looked into now"
 
 
@@ -31,6 +41,7 @@ class ChildOutcome:
     name: str
     decision: str
     decided_at: datetime | None = None
+    what_next: str = ""
     mash_decision: str = ""
     feedback: str = ""
 
@@ -75,6 +86,7 @@ def _child_outcome(link: ContactChild) -> ChildOutcome:
         name=name,
         decision=SCREENING_IN_PLAIN_WORDS.get(link.outcome, link.get_outcome_display()),
         decided_at=link.screened_at,
+        what_next=WHAT_NEXT.get(link.outcome, ""),
         mash_decision=decision.get_outcome_display() if signed_off and decision else "",
         feedback=decision.referrer_feedback if signed_off and decision else "",
     )
@@ -96,7 +108,7 @@ def referral_outcome(submission: Submission) -> ReferralOutcome:
         return ReferralOutcome(submission.reference, submission.received_at, children, [])
     links = list(
         ContactChild.objects.filter(contact_id=submission.contact_id)
-        .select_related("child", "referral__enquiry__decision")
+        .select_related("child", "referral__enquiry")
         .order_by("id")
     )
     return ReferralOutcome(

@@ -9,17 +9,21 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.intake.feedback import feedback_request, screening_feedback_text
 from frontdoor.intake.models import (
     Channel,
     ConsentStatus,
     Contact,
     ContactChild,
+    FeedbackStage,
     LawfulBasis,
+    OpenCaseInformation,
     Referral,
     ReferralSource,
     ScreeningOutcome,
@@ -75,12 +79,71 @@ def _validate_contact(
         raise ValidationError(errors)
 
 
+def screening_due_for(contact: Contact) -> datetime:
+    """When each child's screening decision is due: 1 working day from receipt, or, when the
+    contact says a child is at immediate risk, the immediate-risk clock (2 hours that run out
+    of hours too, by default). Both come from the policy the contact was received under."""
+    rules = rules_for(contact.policy)
+    due = None
+    if contact.immediate_risk:
+        due = rules.due("screening_immediate_risk", contact.received_at)
+    due = due or rules.due("screening", contact.received_at)
+    if due is None:
+        raise ValidationError("The timescale policy sets no screening timescale")
+    return due
+
+
+def immediate_risk_alert(*, contact: Contact, at: datetime) -> list[str]:
+    """Email the MASH manager on duty (or, with none on duty, every MASH manager) that a
+    contact with immediate risk waits: its reference and link, never the child's details.
+    Returns the addresses the alert was put in the outbox for; an event records them."""
+    from frontdoor.accounts.services import duty_managers
+    from frontdoor.intake.submissions import site_url
+    from frontdoor.outbox.services import message_enqueue
+
+    team = Team.objects.filter(kind=TeamKind.MASH).select_related("duty_manager").first()
+    recipients = duty_managers(team) if team is not None else []
+    due = min(link.screening_due_at for link in contact.children.all())
+    queued: list[str] = []
+    for user in recipients:
+        if not user.email:
+            continue
+        try:
+            message_enqueue(
+                kind="immediate_risk_alert",
+                to=user.email,
+                subject=f"Front Door: immediate risk, contact {contact.reference}",
+                body=f"Contact {contact.reference} says a child is at immediate risk of "
+                f"significant harm. The screening decision is due by "
+                f"{timezone.localtime(due):%H:%M on %d %b %Y}. Open it in Front Door: "
+                f"{site_url()}{reverse('contact-detail', args=[contact.pk])}",
+                about=f"contact:{contact.pk}",
+                at=at,
+            )
+        except ValidationError:
+            continue  # an unusable address: the others are still told
+        queued.append(user.display_name)
+    on_duty = team is not None and recipients == [team.duty_manager]
+    event_append(
+        record=contact,
+        action="contact.immediate_risk_alert",
+        summary=(
+            f"Immediate risk: alert email queued for {', '.join(queued)}"
+            + (" (duty manager)" if on_duty else " (no duty manager: every MASH manager)")
+            if queued
+            else "Immediate risk: no MASH manager with an email address to alert"
+        ),
+        at=at,
+        actor=None,
+        after={"recipients": queued, "duty_manager": on_duty, "due_at": due},
+    )
+    return queued
+
+
 def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime) -> ContactChild:
     if ContactChild.objects.filter(contact=contact, child=child).exists():
         raise ValidationError({"child": "This child is already named in the contact"})
-    rules = rules_for(contact.policy)
-    due = rules.due("screening", contact.received_at)
-    assert due is not None
+    due = screening_due_for(contact)
     link = ContactChild.objects.create(contact=contact, child=child, screening_due_at=due)
     event_append(
         record=contact,
@@ -181,6 +244,8 @@ def contact_record(
                 else child_create(details=item, by=by, at=at, on=on)
             )
             _add_child(contact=contact, child=child, by=by, at=at)
+        if immediate_risk:
+            immediate_risk_alert(contact=contact, at=at)
     return contact
 
 
@@ -197,6 +262,77 @@ def contact_add_child(
             )
         )
         return _add_child(contact=contact, child=person, by=by, at=at)
+
+
+def _pass_to_allocated_worker(
+    *, link: ContactChild, worker: User, by: User, at: datetime
+) -> OpenCaseInformation:
+    """The child's case is open: the contact is new information for their allocated worker,
+    in the worker's and their team's queues with a clock (no new referral is made)."""
+    policy = policy_in_force(at)
+    item = OpenCaseInformation.objects.create(
+        contact_child=link,
+        worker=worker,
+        team=worker.team,
+        passed_at=at,
+        due_at=rules_for(policy).due("open_case_information", at),
+        policy=policy,
+    )
+    event_append(
+        record=link.contact,
+        action="contact.passed_to_worker",
+        summary=f"New information passed to the allocated worker, {worker.display_name}",
+        at=at,
+        actor=by,
+        child=link.child,
+        after={"worker": worker.pk, "due_at": item.due_at},
+    )
+    return item
+
+
+def open_case_acknowledge(
+    *, item: OpenCaseInformation, action_taken: str, by: User, at: datetime | None = None
+) -> OpenCaseInformation:
+    """The allocated worker (or a manager in their team) acknowledges new information on an
+    open case and records what they did about it."""
+    from frontdoor.accounts.access import Perm, can
+
+    at = at or timezone.now()
+    if not action_taken.strip():
+        raise ValidationError({"action_taken": "Enter what you did about the new information"})
+    with transaction.atomic():
+        locked = (
+            OpenCaseInformation.objects.select_for_update()
+            .select_related("contact_child__child", "contact_child__contact")
+            .get(pk=item.pk)
+        )
+        if locked.acknowledged_at is not None:
+            raise ValidationError("This information has already been acknowledged")
+        if not can(by, Perm.OPEN_CASE_ACT, locked):
+            raise ValidationError(
+                "Only the allocated worker or a manager in their team can acknowledge this"
+            )
+        if at < locked.passed_at:
+            raise ValidationError("Acknowledgement cannot be earlier than the information came")
+        locked.acknowledged_at = at
+        locked.acknowledged_by = by
+        locked.action_taken = action_taken.strip()
+        locked.save()
+        link = locked.contact_child
+        event_append(
+            record=link.contact,
+            action="contact.open_case_acknowledged",
+            summary=f"New information acknowledged by {by.display_name}",
+            at=at,
+            actor=by,
+            child=link.child,
+            after={"acknowledged_at": at},
+            reason=locked.action_taken,
+        )
+        access_log_record(
+            user=by, children=[link.child], record=link.contact, action=AccessAction.CHANGE, at=at
+        )
+    return locked
 
 
 def mash_team() -> Team:
@@ -242,7 +378,10 @@ def contact_screen(
             errors["rationale"] = "Enter the reason for the decision"
         if at < contact.received_at:
             errors["outcome"] = "The decision cannot be earlier than the contact was received"
-        if outcome == ScreeningOutcome.ALLOCATED_WORKER and link.child.allocated_worker_id is None:
+        worker = link.child.allocated_worker
+        if outcome == ScreeningOutcome.ALLOCATED_WORKER and (
+            worker is None or not worker.is_active
+        ):
             errors["outcome"] = "This child has no allocated worker: choose another decision"
         if outcome == ScreeningOutcome.MASH_ENQUIRY and not rating:
             errors["rating"] = "Select a BRAG rating for the MASH enquiry"
@@ -258,7 +397,6 @@ def contact_screen(
         link.rationale = rationale
         link.screened_at = at
         link.screened_by = by
-        link.referrer_acknowledged = True
         link.save()
         event_append(
             record=contact,
@@ -276,6 +414,9 @@ def contact_screen(
         access_log_record(
             user=by, children=[link.child], record=contact, action=AccessAction.CHANGE, at=at
         )
+        if outcome == ScreeningOutcome.ALLOCATED_WORKER:
+            assert worker is not None
+            _pass_to_allocated_worker(link=link, worker=worker, by=by, at=at)
         if outcome in (ScreeningOutcome.MASH_ENQUIRY, ScreeningOutcome.STRATEGY_DISCUSSION):
             referral = Referral.objects.create(
                 contact_child=link,
@@ -308,4 +449,11 @@ def contact_screen(
                     by=by,
                     at=at,
                 )
+        feedback_request(
+            contact_child=link,
+            stage=FeedbackStage.SCREENING,
+            text=screening_feedback_text(link),
+            by=by,
+            at=at,
+        )
     return link

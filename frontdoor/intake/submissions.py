@@ -368,7 +368,7 @@ def submission_convert(*, submission: Submission, at: datetime | None = None) ->
 
 def _acknowledge(submission: Submission, *, at: datetime) -> None:
     """Email the referrer once: the reference, and for professionals the outcome link."""
-    if not submission.referrer_email or submission.acknowledged_at is not None:
+    if not submission.referrer_email or submission.acknowledgement_queued_at is not None:
         return
     feedback_url = ""
     if submission.payload.get("referrer", {}).get("kind") == "professional":
@@ -385,8 +385,10 @@ def _acknowledge(submission: Submission, *, at: datetime) -> None:
         about=f"submission:{submission.pk}",
         at=at,
     )
-    submission.acknowledged_at = at
-    submission.save(update_fields=["feedback_token_hash", "feedback_expires_at", "acknowledged_at"])
+    submission.acknowledgement_queued_at = at
+    submission.save(
+        update_fields=["feedback_token_hash", "feedback_expires_at", "acknowledgement_queued_at"]
+    )
 
 
 def submissions_convert_pending(

@@ -47,6 +47,18 @@ class Enquiry(models.Model):
     def __str__(self) -> str:
         return f"MASH enquiry {self.pk} ({self.child})"
 
+    @property
+    def decision(self) -> Decision | None:
+        """The decision in force: awaiting sign-off or signed off (there is one at most).
+
+        Decisions a manager sent back or replaced stay in ``decisions`` as history. Lists
+        prefetch it as ``live_decisions`` (``live_decision_prefetch``) to save a query each.
+        """
+        prefetched = getattr(self, "live_decisions", None)
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
+        return self.decisions.filter(status__in=LIVE_DECISION_STATUSES).first()
+
 
 class RatingChange(models.Model):
     """Every rating an enquiry has had: who set it, when and why."""
@@ -130,10 +142,36 @@ TRANSFER_OUTCOMES = {DecisionOutcome.S17_ASSESSMENT, DecisionOutcome.S47_STRATEG
 NFA_OUTCOMES = {DecisionOutcome.NFA, DecisionOutcome.ADVICE}
 
 
-class Decision(models.Model):
-    """The MASH decision: recorded by a social worker, signed off by another person, a manager."""
+class DecisionStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    SENT_BACK = "sent_back", "Sent back to decide again"
+    REPLACED = "replaced", "Replaced by a manager's decision"
 
-    enquiry = models.OneToOneField(Enquiry, on_delete=models.PROTECT, related_name="decision")
+
+#: A decision in force: one at most per enquiry.
+LIVE_DECISION_STATUSES = (DecisionStatus.AWAITING, DecisionStatus.SIGNED_OFF)
+
+
+def live_decision_prefetch(path: str = "decisions") -> models.Prefetch:
+    """Prefetch each enquiry's decision in force (``path``: from the queryset's model to
+    ``Enquiry.decisions``), read by ``Enquiry.decision`` without a query of its own."""
+    return models.Prefetch(
+        path,
+        queryset=Decision.objects.filter(status__in=LIVE_DECISION_STATUSES),
+        to_attr="live_decisions",
+    )
+
+
+class Decision(models.Model):
+    """The MASH decision: recorded by a social worker, reviewed by a manager who is not its
+    author. The manager signs it off, sends it back to be decided again, or replaces it with a
+    decision of their own (which another manager then signs off). Each stays as history."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="decisions")
+    status = models.CharField(
+        max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.AWAITING
+    )
     outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
     rationale = models.TextField()
     recorded_by = models.ForeignKey(
@@ -145,13 +183,47 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    oversight = models.TextField(blank=True, help_text="The manager's direction and rationale.")
+    #: The manager's review, whatever it was (signed off, sent back or replaced).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    oversight = models.TextField(
+        blank=True,
+        help_text="The manager's review: the rationale for signing off, the reasons for "
+        "sending back, or for replacing the decision.",
+    )
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
     referrer_feedback = models.TextField(blank=True)
-    feedback_given_at = models.DateTimeField(null=True, blank=True)
+    #: For an assessment or a strategy discussion: when the transfer request is due (from
+    #: sign-off, by rating: the ``transfer_request`` clock).
+    transfer_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        ordering = ["recorded_at", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["enquiry"],
+                condition=Q(status__in=["awaiting", "signed_off"]),
+                name="one_live_decision_per_enquiry",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="signed_off") & Q(signed_off_at__isnull=False))
+                | (~Q(status="signed_off") & Q(signed_off_at__isnull=True)),
+                name="decision_signed_off_has_time",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="awaiting") & Q(reviewed_at__isnull=True))
+                | (~Q(status="awaiting") & Q(reviewed_at__isnull=False)),
+                name="decision_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=models.F("recorded_by")),
+                name="decision_reviewed_by_another",
+            ),
             models.CheckConstraint(
                 condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=models.F("recorded_by")),
                 name="decision_signed_off_by_another",

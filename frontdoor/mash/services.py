@@ -14,11 +14,14 @@ from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.intake.feedback import feedback_request
+from frontdoor.intake.models import FeedbackStage
 from frontdoor.mash.models import (
     NFA_OUTCOMES,
     TRANSFER_OUTCOMES,
     Decision,
     DecisionOutcome,
+    DecisionStatus,
     Enquiry,
     EnquiryStatus,
     PartnerRequest,
@@ -397,36 +400,61 @@ def decision_record(
     return decision
 
 
+def _locked_decision(decision: Decision, by: User, at: datetime) -> Decision:
+    """The decision, locked, checked to be awaiting a review ``by`` may give at ``at``."""
+    locked = (
+        Decision.objects.select_for_update()
+        .select_related("enquiry__child", "enquiry__referral", "recorded_by", "policy")
+        .get(pk=decision.pk)
+    )
+    if locked.status != DecisionStatus.AWAITING:
+        done = {
+            DecisionStatus.SIGNED_OFF: "signed off",
+            DecisionStatus.SENT_BACK: "sent back",
+            DecisionStatus.REPLACED: "replaced",
+        }[DecisionStatus(locked.status)]
+        raise ValidationError(f"This decision has already been {done}")
+    if locked.recorded_by_id == by.pk:
+        raise ValidationError(
+            {"oversight": "A manager other than the decision's author must review it"}
+        )
+    if not can(by, Perm.SIGN_OFF, locked):
+        raise ValidationError({"oversight": "Only a MASH manager can review a decision"})
+    if at < locked.recorded_at:
+        raise ValidationError({"oversight": "A review cannot be earlier than the decision"})
+    return locked
+
+
+def _reviewed(decision: Decision, *, status: str, oversight: str, by: User, at: datetime) -> None:
+    decision.status = status
+    decision.reviewed_by = by
+    decision.reviewed_at = at
+    decision.oversight = oversight
+    if status == DecisionStatus.SIGNED_OFF:
+        decision.signed_off_by = by
+        decision.signed_off_at = at
+    decision.save()
+
+
 def decision_sign_off(
     *, decision: Decision, oversight: str, by: User, at: datetime | None = None
 ) -> Decision:
-    """A manager who is not the author signs the decision off; the referrer is told."""
+    """A manager who is not the author agrees and signs the decision off. What it implies
+    follows: a transfer request with its clock (assessment, strategy discussion), or the
+    enquiry's closure; and the referrer is told (``feedback_request``)."""
     at = at or timezone.now()
     if not oversight.strip():
         raise ValidationError({"oversight": "Enter your management oversight and rationale"})
     with transaction.atomic():
-        locked = (
-            Decision.objects.select_for_update()
-            .select_related("enquiry__child", "enquiry__referral")
-            .get(pk=decision.pk)
-        )
-        if locked.signed_off_at is not None:
-            raise ValidationError("This decision has already been signed off")
-        if locked.recorded_by_id == by.pk:
-            raise ValidationError(
-                {"oversight": "A manager other than the decision's author must sign it off"}
-            )
-        if not can(by, Perm.SIGN_OFF, locked):
-            raise ValidationError({"oversight": "Only a MASH manager can sign off a decision"})
-        if at < locked.recorded_at:
-            raise ValidationError({"oversight": "Sign-off cannot be earlier than the decision"})
-        locked.signed_off_by = by
-        locked.signed_off_at = at
-        locked.oversight = oversight
-        locked.feedback_given_at = at
-        locked.save()
+        locked = _locked_decision(decision, by, at)
+        _reviewed(locked, status=DecisionStatus.SIGNED_OFF, oversight=oversight, by=by, at=at)
         enquiry = locked.enquiry
-        if locked.outcome not in TRANSFER_OUTCOMES:
+        if locked.outcome in TRANSFER_OUTCOMES:
+            locked.transfer_due_at = rules_for(locked.policy).due(
+                "transfer_request", at, enquiry.rating
+            )
+            locked.save(update_fields=["transfer_due_at"])
+        else:
             enquiry.status = EnquiryStatus.CLOSED
             enquiry.save(update_fields=["status"])
         if locked.outcome in NFA_OUTCOMES:
@@ -440,27 +468,124 @@ def decision_sign_off(
             at=at,
             actor=by,
             child=enquiry.child,
-            after={"signed_off_by": by.pk, "outcome": locked.outcome},
+            after={
+                "signed_off_by": by.pk,
+                "outcome": locked.outcome,
+                "transfer_due_at": locked.transfer_due_at,
+                "enquiry": enquiry.status,
+            },
             reason=oversight,
         )
+        _changed(enquiry=enquiry, by=by, at=at)
+        feedback_request(
+            contact_child=enquiry.referral.contact_child,
+            stage=FeedbackStage.MASH_DECISION,
+            text=locked.referrer_feedback,
+            by=by,
+            at=at,
+            source=f"decision:{locked.pk}",
+        )
+    return locked
+
+
+def decision_send_back(
+    *, decision: Decision, reasons: str, by: User, at: datetime | None = None
+) -> Decision:
+    """A manager disagrees and sends the decision back with reasons: the enquiry opens again
+    (allocated to the decision's author), and its clock runs on from when it began."""
+    at = at or timezone.now()
+    if not reasons.strip():
+        raise ValidationError({"oversight": "Enter what the worker should reconsider, and why"})
+    with transaction.atomic():
+        locked = _locked_decision(decision, by, at)
+        _reviewed(locked, status=DecisionStatus.SENT_BACK, oversight=reasons, by=by, at=at)
+        enquiry = Enquiry.objects.select_for_update().get(pk=locked.enquiry_id)
+        before = {
+            "status": enquiry.status,
+            "completed_at": enquiry.completed_at,
+            "allocated_to": enquiry.allocated_to_id,
+        }
+        enquiry.status = EnquiryStatus.OPEN
+        enquiry.completed_at = None
+        author = locked.recorded_by
+        if author.is_active and author.team_id == enquiry.team_id:
+            enquiry.allocated_to = author
+        enquiry.save(update_fields=["status", "completed_at", "allocated_to"])
         event_append(
             record=enquiry,
-            action="decision.feedback_given",
-            summary="Feedback given to the referrer",
+            action="decision.sent_back",
+            summary=f"Decision ({locked.get_outcome_display()}) sent back to "
+            f"{author.display_name} to decide again",
             at=at,
             actor=by,
             child=enquiry.child,
-            after={"feedback": locked.referrer_feedback},
+            before=before,
+            after={
+                "status": enquiry.status,
+                "decision": locked.pk,
+                "allocated_to": enquiry.allocated_to_id,
+                "due_at": enquiry.due_at,
+            },
+            reason=reasons,
         )
         _changed(enquiry=enquiry, by=by, at=at)
-        contact = enquiry.referral.contact_child.contact
-        if contact.referrer_email:
-            _email(
-                kind="referrer_feedback",
-                to=contact.referrer_email,
-                subject=f"Front Door: the outcome of your contact {contact.reference}",
-                body=locked.referrer_feedback,
-                about=f"decision:{locked.pk}",
-                at=at,
-            )
     return locked
+
+
+def decision_replace(
+    *,
+    decision: Decision,
+    outcome: str,
+    rationale: str,
+    referrer_feedback: str,
+    by: User,
+    at: datetime | None = None,
+) -> Decision:
+    """A manager disagrees and records a different decision as their own, with their
+    rationale. It replaces the worker's, and waits for another manager's sign-off: no
+    decision is signed off by its author."""
+    at = at or timezone.now()
+    errors: dict[str, str] = {}
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = "Select your decision"
+    if not rationale.strip():
+        errors["oversight"] = "Enter the rationale for your decision"
+    if not referrer_feedback.strip():
+        errors["referrer_feedback"] = "Enter the feedback to give the referrer"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked_decision(decision, by, at)
+        if outcome == locked.outcome:
+            raise ValidationError(
+                {"outcome": "That is the decision already recorded: sign it off instead"}
+            )
+        _reviewed(locked, status=DecisionStatus.REPLACED, oversight=rationale, by=by, at=at)
+        enquiry = locked.enquiry
+        policy = policy_in_force(at)
+        replacement = Decision.objects.create(
+            enquiry=enquiry,
+            outcome=outcome,
+            rationale=rationale,
+            referrer_feedback=referrer_feedback,
+            recorded_by=by,
+            recorded_at=at,
+            signoff_due_at=rules_for(policy).due("signoff", at, enquiry.rating),
+            replaces=locked,
+            policy=policy,
+        )
+        event_append(
+            record=enquiry,
+            action="decision.replaced",
+            summary=f"{by.display_name} replaced the decision "
+            f"({locked.get_outcome_display()}) with their own: "
+            f"{replacement.get_outcome_display()}",
+            at=at,
+            actor=by,
+            child=enquiry.child,
+            before={"decision": locked.pk, "outcome": locked.outcome},
+            after={"decision": replacement.pk, "outcome": outcome},
+            reason=rationale,
+        )
+        _changed(enquiry=enquiry, by=by, at=at)
+    return replacement

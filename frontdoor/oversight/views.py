@@ -105,7 +105,7 @@ def oversight_new(request: HttpRequest, pk: int) -> HttpResponse:
     transition = request.GET.get("transition", "")
     if transition and (transition not in OVERSIGHT_TRANSITIONS or record is None):
         raise Http404
-    form = OversightForm(request.POST or None)
+    form = OversightForm(request.POST if request.method == "POST" else None)
     next_url = _next(request, child)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -209,7 +209,9 @@ def supervision_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if child.allocated_worker is not None and not can_record_supervision(request.user, child):
         raise PermissionDenied
-    form = SupervisionForm(request.POST or None, owners=_owners(request.user, child))
+    form = SupervisionForm(
+        request.POST if request.method == "POST" else None, owners=_owners(request.user, child)
+    )
     if request.method == "POST" and form.is_valid():
         record = run_service(
             form,

@@ -40,6 +40,7 @@ _CATEGORIES: list[Category] = [
     Category("referrals", "Referrals", ("referral.",)),
     Category("enquiries", "MASH enquiries and partner information", ("enquiry.", "request.")),
     Category("decisions", "Decisions", ("decision.",)),
+    Category("feedback", "Feedback to the referrer", ("feedback.",)),
     Category("meetings", "Strategy discussions and meetings", ("strategy.", "meeting.")),
     Category("transfers", "Transfers and visits", ("transfer.", "visit.")),
     Category(

@@ -19,6 +19,14 @@ Together 2023); a child and family assessment within 45 working days of the refe
 statutory maximum); case supervision every 20 working days (local, about monthly); each stage
 of an escalation has its own clock (local). ``oversight.required_before`` lists transitions
 that need a manager's oversight entry first.
+
+The journey tells the truth (issue 12): a contact with immediate risk is screened within
+2 hours that run out of hours too (``screening_immediate_risk``); a MASH decision for an
+assessment or a strategy discussion is handed to the assessment team by rating
+(``transfer_request``); new information on an open case is acknowledged and acted on by the
+allocated worker within 1 working day (``open_case_information``); and a referrer who is not
+emailed the outcome is phoned or written to within 1 working day of the decision
+(``referrer_feedback``: local procedures give 24 hours).
 """
 
 from __future__ import annotations
@@ -97,6 +105,20 @@ DEFAULT_RULES: dict[str, Any] = {
         "partnership": {"duration": 10, "unit": "working_days"},
     },
     "oversight": {"required_before": ["s47_no_conference", "assessment_not_in_need"]},
+    # The journey tells the truth (issue 12).
+    "screening_immediate_risk": {
+        "duration": 2,
+        "unit": "working_hours",
+        "continue_out_of_hours": True,
+    },
+    "transfer_request": {
+        "RED": {"duration": 2, "unit": "working_hours", "continue_out_of_hours": True},
+        "AMBER": {"duration": 4, "unit": "working_hours"},
+        "GREEN": {"duration": 1, "unit": "working_days"},
+        "BLUE": {"duration": 1, "unit": "working_days"},
+    },
+    "open_case_information": {"duration": 1, "unit": "working_days"},
+    "referrer_feedback": {"duration": 1, "unit": "working_days"},
 }
 
 RATED_CLOCKS = (
@@ -106,9 +128,18 @@ RATED_CLOCKS = (
     "transfer_acceptance",
     "first_visit",
     "strategy",
+    "transfer_request",
 )
 #: Clocks with one timescale, whatever the rating.
-FIXED_CLOCKS = ("strategy_minutes", "icpc", "assessment", "supervision")
+FIXED_CLOCKS = (
+    "strategy_minutes",
+    "icpc",
+    "assessment",
+    "supervision",
+    "screening_immediate_risk",
+    "open_case_information",
+    "referrer_feedback",
+)
 #: The stages of an escalation (professional disagreement), in order; each has its own clock.
 ESCALATION_STAGES = ("practitioner", "team_manager", "head_of_service", "partnership")
 #: Transitions that can be made to need a manager's oversight entry first (``oversight``).
@@ -128,6 +159,10 @@ LATER_KEYS = (
     "supervision",
     "escalation",
     "oversight",
+    "screening_immediate_risk",
+    "transfer_request",
+    "open_case_information",
+    "referrer_feedback",
 )
 RATINGS = ("RED", "AMBER", "GREEN", "BLUE")
 #: BRAG ratings from least to most urgent (Blue: no MASH enquiry, signposting or NFA).

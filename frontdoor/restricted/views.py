@@ -166,7 +166,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = local_next(request, reverse("child-detail", args=[child.pk]))
     if restriction_of(child) is None or not hidden_child_ids(request.user, [child.pk]):
         return redirect(next_url)  # not restricted, or this user may already see it
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         grant = run_service(
             form,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can, visible_transfers
 from frontdoor.clocks import ClockReading
-from frontdoor.mash.models import Decision, DecisionOutcome, Enquiry
+from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry
 from frontdoor.people.models import Person
 from frontdoor.policies.rules import rules_for
 from frontdoor.protection.models import Transfer, TransferStatus
@@ -173,7 +173,9 @@ def strategy_for_record(record: Any, user: Any, now: datetime | None = None) -> 
         return result
     if isinstance(record, Enquiry):
         qs = StrategyDiscussion.objects.filter(enquiry=record)
-        decision = Decision.objects.filter(enquiry=record).first()
+        decision = Decision.objects.filter(
+            enquiry=record, status__in=LIVE_DECISION_STATUSES
+        ).first()
         if (
             decision is not None
             and decision.signed_off_at is not None

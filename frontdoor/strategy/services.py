@@ -18,7 +18,7 @@ from django.utils import timezone
 from frontdoor.accounts.models import Agency, Role, User
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
-from frontdoor.mash.models import Decision, DecisionOutcome, Enquiry, Rating
+from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry, Rating
 from frontdoor.outbox.services import message_enqueue
 from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
@@ -124,7 +124,9 @@ def discussion_convene(
     with transaction.atomic():
         if enquiry is not None:
             enquiry = Enquiry.objects.select_related("child", "referral").get(pk=enquiry.pk)
-            decision = Decision.objects.filter(enquiry=enquiry).first()
+            decision = Decision.objects.filter(
+                enquiry=enquiry, status__in=LIVE_DECISION_STATUSES
+            ).first()
             if decision is None or decision.signed_off_at is None:
                 raise ValidationError(
                     "The MASH decision must be signed off before a strategy discussion"

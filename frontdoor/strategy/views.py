@@ -18,7 +18,7 @@ from frontdoor.accounts.access import Perm, can, visible_transfers
 from frontdoor.accounts.middleware import requires
 from frontdoor.accounts.models import Agency, AgencyKind
 from frontdoor.audit.selectors import timeline_for
-from frontdoor.mash.models import Decision, Enquiry
+from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, Enquiry
 from frontdoor.oversight.selectors import oversight_link
 from frontdoor.oversight.services import oversight_missing
 from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
@@ -91,7 +91,7 @@ def _convene(
 ) -> HttpResponse:
     local = timezone.localtime(decided_default)
     form = forms.ConveneForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "rating": record.rating,
             "decided_date": local.date(),
@@ -129,7 +129,7 @@ def _convene(
 @GET_POST
 def convene_from_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = get_object_or_404(Enquiry.objects.select_related("child", "referral"), pk=pk)
-    decision = Decision.objects.filter(enquiry=enquiry).first()
+    decision = Decision.objects.filter(enquiry=enquiry, status__in=LIVE_DECISION_STATUSES).first()
     default = decision.signed_off_at if decision and decision.signed_off_at else timezone.now()
     return _convene(
         request,
@@ -312,7 +312,7 @@ def _discussion_form(
 @GET_POST
 def discussion_invite(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(request.POST if request.method == "POST" else None)
     return _discussion_form(
         request,
         discussion,
@@ -354,7 +354,8 @@ def _attendance(d: StrategyDiscussion, form: forms.AttendanceForm, by: Any) -> A
 def discussion_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
     form = forms.AttendanceForm(
-        request.POST or None, invitations=list(discussion.invitations.select_related("agency"))
+        request.POST if request.method == "POST" else None,
+        invitations=list(discussion.invitations.select_related("agency")),
     )
     return _discussion_form(
         request,
@@ -370,7 +371,7 @@ def discussion_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def discussion_hold(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    form = forms.HoldForm(request.POST or None)
+    form = forms.HoldForm(request.POST if request.method == "POST" else None)
     return _discussion_form(
         request,
         discussion,
@@ -402,7 +403,9 @@ def _minutes(d: StrategyDiscussion, form: forms.MinutesForm, request: HttpReques
 @GET_POST
 def discussion_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    form = forms.MinutesForm(request.POST or None, initial={"minutes": discussion.minutes})
+    form = forms.MinutesForm(
+        request.POST if request.method == "POST" else None, initial={"minutes": discussion.minutes}
+    )
     return _discussion_form(
         request,
         discussion,
@@ -417,7 +420,7 @@ def discussion_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    form = forms.ActionForm(request.POST or None)
+    form = forms.ActionForm(request.POST if request.method == "POST" else None)
     return _discussion_form(
         request,
         discussion,
@@ -440,7 +443,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     action = get_object_or_404(StrategyAction, pk=action_pk, discussion_id=pk)
-    form = forms.ActionDoneForm(request.POST or None)
+    form = forms.ActionDoneForm(request.POST if request.method == "POST" else None)
     return _discussion_form(
         request,
         _discussion(request, pk),
@@ -458,7 +461,7 @@ def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 @GET_POST
 def discussion_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    form = forms.CancelForm(request.POST or None)
+    form = forms.CancelForm(request.POST if request.method == "POST" else None)
     return _discussion_form(
         request,
         discussion,
@@ -550,7 +553,7 @@ def _s47_form(
 @requires(Perm.PROTECTION_WORK)
 @GET_POST
 def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.S47OutcomeForm(request.POST or None)
+    form = forms.S47OutcomeForm(request.POST if request.method == "POST" else None)
     return _s47_form(
         request,
         pk,
@@ -571,7 +574,7 @@ def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.PROTECTION_WORK)
 @GET_POST
 def conference_book(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.ConferenceBookForm(request.POST or None)
+    form = forms.ConferenceBookForm(request.POST if request.method == "POST" else None)
     return _s47_form(
         request,
         pk,
@@ -587,7 +590,7 @@ def conference_book(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.PROTECTION_WORK)
 @GET_POST
 def conference_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.ConferenceOutcomeForm(request.POST or None)
+    form = forms.ConferenceOutcomeForm(request.POST if request.method == "POST" else None)
 
     def record(s: S47Enquiry) -> Any:
         conference = conference_of(s)

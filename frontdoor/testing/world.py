@@ -87,6 +87,8 @@ SLOT_BY_SEGMENT: dict[tuple[str, str], str] = {
     ("referral-outcome", "pk"): "public_escalation",
     ("intake", "reference"): "submission_reference",
     ("retention", "pk"): "retention_review",
+    ("feedback", "pk"): "feedback",
+    ("open-case", "pk"): "open_case",
 }
 
 #: Route-specific slots, where the default record would be in the wrong state.
@@ -383,6 +385,19 @@ def world_build() -> World:
     review = retention_propose(by=users["data_protection_officer"])
     assert review is not None, "the 2019 contact should be due for deletion"
 
+    # ---- what decisions leave behind: feedback to phone, new information on an open case
+    phoned = screened(
+        outcome="advice_nfa",
+        referrer_email="",
+        referrer_phone="01632 960123",
+        children=[child_details(first_name="Quinn")],
+    )
+    feedback = phoned.feedback.get()
+    again = contact_child_of(contact_recorded(children=[child]))
+    open_case = screened(
+        outcome="allocated_worker", contact_child=again, rationale="The case is open."
+    ).open_case
+
     # ---- people the object-level tests need (made last: work is routed to the first team)
     east = Team.objects.create(
         name="Assessment team east", kind=TeamKind.ASSESSMENT, agency=org_agency("council")
@@ -451,6 +466,8 @@ def world_build() -> World:
         "submission_reference": Slot([submission], value=lambda s: s.reference),
         "retention_review": Slot([review]),
         "retention_item": Slot([review.items.order_by("id").first()]),
+        "feedback": Slot([feedback]),
+        "open_case": Slot([open_case]),
     }
     records = {
         "child": child,

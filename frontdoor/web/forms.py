@@ -193,8 +193,67 @@ class DecisionForm(forms.Form):
     referrer_feedback = _text("Enter the feedback to give the referrer")
 
 
+REVIEW_CHOICES = [
+    ("agree", "Yes, sign it off"),
+    ("send_back", "No, send it back to be decided again"),
+    ("replace", "No, record a different decision as my own"),
+]
+
+
 class SignOffForm(forms.Form):
-    oversight = _text("Enter your management oversight and rationale")
+    """A manager's review of a decision: agree, send back with reasons, or replace it."""
+
+    review = forms.ChoiceField(
+        choices=REVIEW_CHOICES,
+        error_messages=_required("Select whether you agree with the decision"),
+    )
+    oversight = _optional_text(LONG_TEXT)
+    outcome = forms.ChoiceField(choices=[("", ""), *DecisionOutcome.choices], required=False)
+    referrer_feedback = _optional_text(LONG_TEXT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        review = data.get("review")
+        if not (data.get("oversight") or "").strip():
+            message = {
+                "agree": "Enter your management oversight and rationale",
+                "send_back": "Enter what the worker should reconsider, and why",
+                "replace": "Enter the rationale for your decision",
+            }.get(review or "", "Enter your management oversight and rationale")
+            self.add_error("oversight", message)
+        if review == "replace":
+            if not data.get("outcome"):
+                self.add_error("outcome", "Select your decision")
+            if not (data.get("referrer_feedback") or "").strip():
+                self.add_error("referrer_feedback", "Enter the feedback to give the referrer")
+        return data
+
+
+FEEDBACK_METHOD_CHOICES = [
+    ("phone", "I phoned the referrer"),
+    ("letter", "I wrote to the referrer"),
+    ("unreachable", "I could not reach the referrer"),
+]
+
+
+class FeedbackRecordForm(forms.Form):
+    """A call or letter that told the referrer the decision (or that they could not be
+    reached)."""
+
+    method = forms.ChoiceField(
+        choices=FEEDBACK_METHOD_CHOICES,
+        error_messages=_required("Select how you told the referrer"),
+    )
+    given_date = GovDateField(label_text="Date")
+    given_time = GovTimeField(label_text="Time")
+    note = _text("Enter what you told them, or what you tried")
+
+    def given_at(self) -> datetime:
+        return combine(self.cleaned_data["given_date"], self.cleaned_data["given_time"])
+
+
+class OpenCaseForm(forms.Form):
+    action_taken = _text("Enter what you did about the new information")
 
 
 class TransferRequestForm(forms.Form):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from frontdoor.web import views
+from frontdoor.web import followup, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("queue/", views.queue_mine, name="queue-mine"),
     path("queue/team/", views.queue_team, name="queue-team"),
+    path("queue/team/duty/", views.duty_take, name="duty-take"),
     path("overview/", views.overview, name="overview"),
     path("contacts/new/", views.contact_new, name="contact-new"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
@@ -41,4 +42,6 @@ urlpatterns = [
     path("transfers/<int:pk>/accept/", views.transfer_accept, name="transfer-accept"),
     path("transfers/<int:pk>/return/", views.transfer_return, name="transfer-return"),
     path("transfers/<int:pk>/visit/", views.transfer_visit, name="transfer-visit"),
+    path("feedback/<int:pk>/", followup.feedback_detail, name="feedback-detail"),
+    path("open-case/<int:pk>/", followup.open_case_detail, name="open-case-detail"),
 ]

@@ -20,13 +20,17 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.middleware import PUBLIC, requires
+from frontdoor.accounts.models import Team, TeamKind
+from frontdoor.accounts.services import team_duty_take
 from frontdoor.assessments.selectors import assessments_for_child
 from frontdoor.audit.selectors import timeline_for, timeline_for_child
 from frontdoor.escalations.selectors import escalations_for_child
 from frontdoor.intake import services as intake
+from frontdoor.intake.feedback import feedback_given_at, feedback_state
 from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
 from frontdoor.intake.reconciliation import (
+    gap_checks,
     grace,
     open_alerts,
     reconciliation_rows,
@@ -36,7 +40,7 @@ from frontdoor.intake.reconciliation import (
 )
 from frontdoor.intake.repeats import child_check, enquiry_check, screening_check
 from frontdoor.mash import services as mash
-from frontdoor.mash.models import TRANSFER_OUTCOMES, Enquiry, PartnerRequest
+from frontdoor.mash.models import TRANSFER_OUTCOMES, DecisionStatus, Enquiry, PartnerRequest
 from frontdoor.matching.keys import record_keys
 from frontdoor.matching.linking import triage_answer
 from frontdoor.matching.record import MatchRecord
@@ -63,12 +67,20 @@ from frontdoor.web.pages import log_view, run_service
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
+    feedback_clock,
     request_clock,
     screening_clock,
     signoff_clock,
+    transfer_request_clock,
     visit_clock,
 )
-from frontdoor.work.queues import front_door_overview, my_queue, team_queue
+from frontdoor.work.queues import (
+    OVERVIEW_DEFAULT_PERIOD,
+    OVERVIEW_PERIODS,
+    front_door_overview,
+    my_queue,
+    team_queue,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -108,15 +120,66 @@ def queue_mine(request: HttpRequest) -> HttpResponse:
     return render(request, "work/queue.html", {"items": items, "scope": "mine", "chosen": chosen})
 
 
+def _mash_duty(user: Any) -> dict[str, Any] | None:
+    """For the contact centre and the MASH: who is the MASH manager on duty."""
+    if getattr(user.team, "kind", None) not in (TeamKind.MASH, TeamKind.CONTACT_CENTRE):
+        return None
+    team = Team.objects.filter(kind=TeamKind.MASH).select_related("duty_manager").first()
+    if team is None:
+        return None
+    return {
+        "team": team,
+        "manager": team.duty_manager if team.duty_manager and team.duty_manager.is_active else None,
+        "may_take": can(user, Perm.DUTY_TAKE) and user.team_id == team.pk,
+    }
+
+
 @requires(Perm.QUEUE_VIEW)
 def queue_team(request: HttpRequest) -> HttpResponse:
     items, chosen = _filter_items(request, team_queue(request.user, timezone.now()))
-    return render(request, "work/queue.html", {"items": items, "scope": "team", "chosen": chosen})
+    return render(
+        request,
+        "work/queue.html",
+        {"items": items, "scope": "team", "chosen": chosen, "duty": _mash_duty(request.user)},
+    )
+
+
+@requires(Perm.DUTY_TAKE)
+@require_http_methods(["POST"])
+def duty_take(request: HttpRequest) -> HttpResponse:
+    """A MASH manager takes duty: immediate-risk alerts now go to them."""
+    user = request.user
+    if user.team is None:  # type: ignore[union-attr]
+        raise PermissionDenied
+    try:
+        team_duty_take(team=user.team, user=user)  # type: ignore[union-attr,arg-type]
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+    return redirect("queue-team")
+
+
+PERIOD_LABELS = {7: "Last 7 days", 28: "Last 28 days", 91: "Last 13 weeks", 365: "Last 12 months"}
 
 
 @requires(Perm.OVERVIEW_VIEW)
+@require_http_methods(["GET"])
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "work/overview.html", {"overview": front_door_overview(timezone.now())})
+    """Open work now, and how each clock did over a chosen period (28 days by default)."""
+    chosen = request.GET.get("days", str(OVERVIEW_DEFAULT_PERIOD))
+    error = ""
+    if not chosen.isdigit() or int(chosen) not in OVERVIEW_PERIODS:
+        error = "Choose a period from the list"
+        chosen = str(OVERVIEW_DEFAULT_PERIOD)
+    return render(
+        request,
+        "work/overview.html",
+        {
+            "overview": front_door_overview(timezone.now(), int(chosen)),
+            "periods": [(str(days), PERIOD_LABELS[days]) for days in OVERVIEW_PERIODS],
+            "chosen": chosen,
+            "period_error": error,
+        },
+    )
 
 
 # --- Contacts and screening -------------------------------------------------------------
@@ -137,9 +200,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     """Record a contact; the child is searched for before a new record is made."""
     known = _known_child(request.POST.get("child") or request.GET.get("child"))
     form: forms.ContactDetailsForm = (
-        forms.ContactDetailsForm(request.POST or None)
+        forms.ContactDetailsForm(request.POST if request.method == "POST" else None)
         if known is not None
-        else forms.ContactForm(request.POST or None)
+        else forms.ContactForm(request.POST if request.method == "POST" else None)
     )
     step: MatchStep | None = None
     if request.method == "POST" and form.is_valid():
@@ -189,12 +252,28 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         done = _triage_answer(request, contact, errors)
         if done is not None:
             return done
-    links = list(contact.children.select_related("child", "screened_by", "contact__policy"))
+    links = list(
+        contact.children.select_related(
+            "child", "screened_by", "contact__policy", "open_case__worker"
+        )
+    )
     now = timezone.now()
     rows = [(link, screening_clock(link, now)) for link in links]
+    feedback = [
+        {
+            "feedback": f,
+            "state": feedback_state(f),
+            "given_at": feedback_given_at(f),
+            "clock": feedback_clock(f, now),
+        }
+        for f in contact.feedback.select_related(
+            "contact_child__child", "email_message", "policy", "given_by"
+        )
+    ]
     log_view(request, [link.child for link in links], contact)
     submission = submission_for_contact(contact)
     records = [("contact", contact.pk)]
+    records += [("referrerfeedback", f.pk) for f in contact.feedback.all()]
     if submission is not None:
         records.append(("submission", submission.pk))
     return render(
@@ -203,6 +282,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "rows": rows,
+            "feedback": feedback,
             "triage": triage_rows(request, links) if can(request.user, Perm.SCREEN) else [],
             "triage_errors": errors,
             "events": timeline_for(records),
@@ -336,6 +416,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             "limit": RECONCILIATION_ROW_LIMIT,
             "now": now,
             "grace_minutes": int(grace().total_seconds() // 60),
+            "checks": [(check, check.find(now)) for check in gap_checks()],
         },
     )
 
@@ -345,7 +426,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 def contact_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     """Add another child to a contact, searching for them first."""
     contact = get_object_or_404(Contact, pk=pk)
-    form = forms.ChildForm(request.POST or None)
+    form = forms.ChildForm(request.POST if request.method == "POST" else None)
     step: MatchStep | None = None
     if request.method == "POST" and form.is_valid():
         details = form.child_details()
@@ -376,7 +457,7 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(
         ContactChild.objects.select_related("contact__policy", "child"), pk=link_pk, contact_id=pk
     )
-    form = forms.ScreeningForm(request.POST or None)
+    form = forms.ScreeningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -536,15 +617,25 @@ def _enquiry_context(request: HttpRequest, enquiry: Enquiry) -> dict[str, Any]:
         "ratings": enquiry.ratings.select_related("by"),
         "requests": requests,
         "decision": decision,
+        "past_decisions": [
+            d
+            for d in enquiry.decisions.select_related("recorded_by", "reviewed_by").order_by(
+                "recorded_at", "id"
+            )
+            if decision is None or d.pk != decision.pk
+        ],
         "signoff_clock": signoff_clock(decision, now) if decision else None,
+        "transfer_clock": transfer_request_clock(decision, now)
+        if decision is not None and decision.transfer_due_at
+        else None,
         "transfers": transfers,
         "can_work": can(request.user, Perm.ENQUIRY_WORK) and enquiry.status == "open",
         "can_allocate": can(request.user, Perm.ENQUIRY_WORK),
         "can_sign_off": decision is not None
-        and decision.signed_off_at is None
+        and decision.status == DecisionStatus.AWAITING
         and can(request.user, Perm.SIGN_OFF, decision),
         "can_transfer": decision is not None
-        and decision.signed_off_at is not None
+        and decision.status == DecisionStatus.SIGNED_OFF
         and decision.outcome in TRANSFER_OUTCOMES
         and not live_transfer
         and can(request.user, Perm.TRANSFER_REQUEST),
@@ -573,7 +664,7 @@ def _enquiry_form_page(
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     form = form_class(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial(enquiry) if initial else None,
         **(form_kwargs or {}),
     )
@@ -682,20 +773,35 @@ def enquiry_decision(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.SIGN_OFF)
 @GET_POST
 def enquiry_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager reviews the decision: signs it off, sends it back, or replaces it."""
     enquiry = _enquiry(pk)
-    decision = getattr(enquiry, "decision", None)
-    if decision is None:
-        raise Http404("No decision to sign off")
+    decision = enquiry.decision
+    if decision is None or decision.status != DecisionStatus.AWAITING:
+        raise Http404("No decision awaiting sign-off")
+    if not can(request.user, Perm.SIGN_OFF, decision):
+        raise PermissionDenied("A manager other than the decision's author must review it")
+    user: Any = request.user
+
+    def review(e: Enquiry, d: dict[str, Any]) -> Any:
+        if d["review"] == "send_back":
+            return mash.decision_send_back(decision=decision, reasons=d["oversight"], by=user)
+        if d["review"] == "replace":
+            return mash.decision_replace(
+                decision=decision,
+                outcome=d["outcome"],
+                rationale=d["oversight"],
+                referrer_feedback=d["referrer_feedback"],
+                by=user,
+            )
+        return mash.decision_sign_off(decision=decision, oversight=d["oversight"], by=user)
+
     return _enquiry_form_page(
         request,
         enquiry,
         forms.SignOffForm,
         "mash/sign_off.html",
-        lambda e, d: mash.decision_sign_off(
-            decision=decision,
-            oversight=d["oversight"],
-            by=request.user,  # type: ignore[arg-type]
-        ),
+        review,
+        initial=lambda e: {"referrer_feedback": decision.referrer_feedback},
     )
 
 
@@ -745,7 +851,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    form = forms.RequestAnswerForm(request.POST or None)
+    form = forms.RequestAnswerForm(request.POST if request.method == "POST" else None)
     may_answer = can(request.user, Perm.REQUEST_ANSWER, partner_request)
     if request.method == "POST":
         if not may_answer:
@@ -848,7 +954,9 @@ def _transfer_form(
 @GET_POST
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    form = forms.TeamMemberForm(request.POST or None, team_id=transfer.to_team_id)
+    form = forms.TeamMemberForm(
+        request.POST if request.method == "POST" else None, team_id=transfer.to_team_id
+    )
     return _transfer_form(
         request,
         transfer,
@@ -870,7 +978,7 @@ def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _transfer(request, pk),
         Perm.TRANSFER_RESPOND,
-        forms.TransferReturnForm(request.POST or None),
+        forms.TransferReturnForm(request.POST if request.method == "POST" else None),
         "protection/transfer_return.html",
         lambda t, d: protection.transfer_return(
             transfer=t,
@@ -883,7 +991,7 @@ def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.VISIT_RECORD)
 @GET_POST
 def transfer_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.VisitForm(request.POST or None)
+    form = forms.VisitForm(request.POST if request.method == "POST" else None)
     return _transfer_form(
         request,
         _transfer(request, pk),

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from frontdoor.clocks import ClockReading
-from frontdoor.intake.models import ContactChild
+from frontdoor.intake.feedback import feedback_given_at
+from frontdoor.intake.models import ContactChild, OpenCaseInformation, ReferrerFeedback
 from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
 from frontdoor.policies.rules import rules_for
 from frontdoor.protection.models import Transfer
@@ -67,3 +68,30 @@ def visit_clock(transfer: Transfer, now: datetime) -> ClockReading:
         visit.visited_at if visit is not None else None,
         now,
     )
+
+
+def open_case_clock(item: OpenCaseInformation, now: datetime) -> ClockReading:
+    """From new information being passed to the allocated worker to their acknowledgement."""
+    return _reading(item.policy, item.passed_at, item.due_at, item.acknowledged_at, now)
+
+
+def feedback_clock(feedback: ReferrerFeedback, now: datetime) -> ClockReading:
+    """From the decision to the referrer being told (the email sent, or a call or letter
+    recorded); a closed one (no way to reach the referrer) stops at its closure."""
+    done = feedback_given_at(feedback) or feedback.closed_at
+    return _reading(feedback.policy, feedback.created_at, feedback.due_at, done, now)
+
+
+def transfer_request_clock(decision: Decision, now: datetime) -> ClockReading:
+    """From a decision for an assessment or a strategy discussion being signed off to the
+    transfer request (the first one made after it that the assessment team did not return:
+    after a return the clock runs on)."""
+    started = decision.signed_off_at or decision.recorded_at
+    first = (
+        decision.enquiry.referral.transfers.filter(requested_at__gte=started)
+        .exclude(status="returned")
+        .order_by("requested_at")
+        .values_list("requested_at", flat=True)
+        .first()
+    )
+    return _reading(decision.policy, started, decision.transfer_due_at, first, now)

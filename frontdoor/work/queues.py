@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.models import Role, TeamKind
 from frontdoor.clocks import ClockReading, ClockState
-from frontdoor.intake.models import ContactChild
+from frontdoor.intake.feedback import feedback_to_give, with_given_at
+from frontdoor.intake.models import ContactChild, OpenCaseInformation, ReferrerFeedback
 from frontdoor.mash.models import (
     TRANSFER_OUTCOMES,
     Decision,
+    DecisionStatus,
     Enquiry,
     EnquiryStatus,
     PartnerRequest,
@@ -31,23 +33,38 @@ from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
+    feedback_clock,
+    open_case_clock,
     request_clock,
     screening_clock,
     signoff_clock,
+    transfer_request_clock,
     visit_clock,
 )
 
 
 class Stage:
     SCREENING = "Awaiting screening decision"
+    OPEN_CASE = "New information on an open case"
     ENQUIRY = "MASH enquiry"
     REQUEST = "Partner information request"
     SIGNOFF = "Awaiting manager sign-off"
     TO_TRANSFER = "Awaiting transfer request"
     ACCEPTANCE = "Awaiting transfer acceptance"
     VISIT = "Awaiting first visit"
+    FEEDBACK = "Feedback to the referrer"
 
-    ORDER = (SCREENING, ENQUIRY, REQUEST, SIGNOFF, TO_TRANSFER, ACCEPTANCE, VISIT)
+    ORDER = (
+        SCREENING,
+        OPEN_CASE,
+        ENQUIRY,
+        REQUEST,
+        SIGNOFF,
+        TO_TRANSFER,
+        ACCEPTANCE,
+        VISIT,
+        FEEDBACK,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,11 +76,15 @@ class WorkItem:
     reading: ClockReading
     url: str
     owner: str = ""
+    #: Immediate risk of significant harm: first in every queue, whatever its due time.
+    urgent: bool = False
+    #: A word about the item's state (e.g. "Sent back"), shown as a tag beside the stage.
+    note: str = ""
 
     @property
-    def sort_key(self) -> tuple[int, datetime, str]:
+    def sort_key(self) -> tuple[int, int, datetime, str]:
         due = self.reading.due_at or datetime.max.replace(tzinfo=self.reading.started_at.tzinfo)
-        return (0 if self.reading.due_at else 1, due, self.reference)
+        return (0 if self.urgent else 1, 0 if self.reading.due_at else 1, due, self.reference)
 
 
 def _screening(now: datetime) -> Iterable[WorkItem]:
@@ -78,13 +99,51 @@ def _screening(now: datetime) -> Iterable[WorkItem]:
             "",
             screening_clock(link, now),
             reverse("contact-detail", args=[link.contact_id]),
+            urgent=link.contact.immediate_risk,
+        )
+
+
+def _open_cases(now: datetime, qs: QuerySet[OpenCaseInformation]) -> Iterable[WorkItem]:
+    for item in qs.filter(acknowledged_at__isnull=True).select_related(
+        "contact_child__child", "contact_child__contact", "policy", "worker"
+    ):
+        link = item.contact_child
+        yield WorkItem(
+            Stage.OPEN_CASE,
+            link.child,
+            link.contact.reference,
+            "",
+            open_case_clock(item, now),
+            reverse("open-case-detail", args=[item.pk]),
+            item.worker.display_name,
+            urgent=link.contact.immediate_risk,
+        )
+
+
+def _feedback(now: datetime, qs: QuerySet[ReferrerFeedback]) -> Iterable[WorkItem]:
+    """Feedback a person must give: no email address, or the email failed."""
+    for feedback in feedback_to_give(qs).select_related(
+        "contact_child__child", "contact", "policy", "email_message"
+    ):
+        yield WorkItem(
+            Stage.FEEDBACK,
+            feedback.contact_child.child,
+            feedback.contact.reference,
+            "",
+            feedback_clock(feedback, now),
+            reverse("feedback-detail", args=[feedback.pk]),
+            feedback.contact.referrer_name or "Referrer",
+            note="Email failed" if feedback.email_message_id else "",
         )
 
 
 def _enquiries(now: datetime, qs: QuerySet[Enquiry] | None = None) -> Iterable[WorkItem]:
     qs = qs if qs is not None else Enquiry.objects.all()
-    for enquiry in qs.filter(status=EnquiryStatus.OPEN).select_related(
-        "child", "policy", "allocated_to"
+    sent_back = Decision.objects.filter(enquiry=OuterRef("pk"), status=DecisionStatus.SENT_BACK)
+    for enquiry in (
+        qs.filter(status=EnquiryStatus.OPEN)
+        .select_related("child", "policy", "allocated_to")
+        .annotate(sent_back=Exists(sent_back))
     ):
         yield WorkItem(
             Stage.ENQUIRY,
@@ -94,6 +153,7 @@ def _enquiries(now: datetime, qs: QuerySet[Enquiry] | None = None) -> Iterable[W
             enquiry_clock(enquiry, now),
             reverse("enquiry-detail", args=[enquiry.pk]),
             str(enquiry.allocated_to or ""),
+            note="Sent back" if enquiry.sent_back else "",
         )
 
 
@@ -114,7 +174,7 @@ def _requests(now: datetime, qs: QuerySet[PartnerRequest]) -> Iterable[WorkItem]
 
 def _signoffs(now: datetime, qs: QuerySet[Decision] | None = None) -> Iterable[WorkItem]:
     qs = qs if qs is not None else Decision.objects.all()
-    for decision in qs.filter(signed_off_at__isnull=True).select_related(
+    for decision in qs.filter(status=DecisionStatus.AWAITING).select_related(
         "enquiry__child", "policy", "recorded_by"
     ):
         yield WorkItem(
@@ -125,13 +185,14 @@ def _signoffs(now: datetime, qs: QuerySet[Decision] | None = None) -> Iterable[W
             signoff_clock(decision, now),
             reverse("enquiry-detail", args=[decision.enquiry_id]),
             str(decision.recorded_by),
+            note="Manager's own decision" if decision.replaces_id else "",
         )
 
 
 def _to_transfer(now: datetime) -> Iterable[WorkItem]:
     decisions = (
         Decision.objects.filter(
-            signed_off_at__isnull=False,
+            status=DecisionStatus.SIGNED_OFF,
             outcome__in=[str(o) for o in TRANSFER_OUTCOMES],
             enquiry__status=EnquiryStatus.DECIDED,
         )
@@ -144,13 +205,12 @@ def _to_transfer(now: datetime) -> Iterable[WorkItem]:
         .select_related("enquiry__child", "policy")
     )
     for decision in decisions:
-        started = decision.signed_off_at or now
         yield WorkItem(
             Stage.TO_TRANSFER,
             decision.enquiry.child,
             f"E{decision.enquiry_id}",
             decision.enquiry.rating,
-            ClockReading(ClockState.NO_CLOCK, started, None, None, None, None),
+            transfer_request_clock(decision, now),
             reverse("enquiry-detail", args=[decision.enquiry_id]),
         )
 
@@ -189,7 +249,8 @@ class QueueSource:
     ``team(user, now)`` and ``mine(user, now)`` give the items for the user's team queue and
     their own queue (each checks the user's permissions; nothing for a user it does not
     concern); ``everything(now)`` gives every open item for the overview, whose rows are
-    ``stages`` in order; ``timeliness(since)`` counts clocks completed since then.
+    ``stages`` in order; ``timeliness(since, now)`` says how its clocks did since then
+    (``timeliness_of``).
     """
 
     key: str
@@ -197,7 +258,7 @@ class QueueSource:
     team: Callable[[Any, datetime], Iterable[WorkItem]]
     mine: Callable[[Any, datetime], Iterable[WorkItem]]
     everything: Callable[[datetime], Iterable[WorkItem]]
-    timeliness: Callable[[datetime], list[Timeliness]]
+    timeliness: Callable[[datetime, datetime], list[Timeliness]]
 
 
 _SOURCES: dict[str, QueueSource] = {}
@@ -226,15 +287,19 @@ def team_queue(user: Any, now: datetime) -> list[WorkItem]:
         items += _requests(now, visible_requests(user, PartnerRequest.objects.all()))
     elif kind == TeamKind.CONTACT_CENTRE:
         items += _screening(now)
+        items += _feedback(now, ReferrerFeedback.objects.filter(team_id=user.team_id))
     elif kind == TeamKind.MASH:
         items += _screening(now)
         items += _enquiries(now)
         items += _signoffs(now)
         items += _to_transfer(now)
+        items += _feedback(now, ReferrerFeedback.objects.filter(team_id=user.team_id))
     elif kind == TeamKind.ASSESSMENT:
         transfers = visible_transfers(user, Transfer.objects.all())
         items += _acceptances(now, transfers)
         items += _visits(now, transfers)
+    if user.team_id and can(user, Perm.OPEN_CASE_ACT):
+        items += _open_cases(now, OpenCaseInformation.objects.filter(team_id=user.team_id))
     for source in queue_sources():
         items += source.team(user, now)
     return _sorted(items)
@@ -253,6 +318,9 @@ def my_queue(user: Any, now: datetime) -> list[WorkItem]:
     if user.role == Role.ASSESSMENT_MANAGER:
         items += _acceptances(now, Transfer.objects.filter(to_team_id=user.team_id))
     items += _visits(now, Transfer.objects.filter(allocated_to=user))
+    items += _open_cases(now, OpenCaseInformation.objects.filter(worker=user))
+    if can(user, Perm.FEEDBACK_RECORD):
+        items += _feedback(now, ReferrerFeedback.objects.filter(decided_by=user))
     for source in queue_sources():
         items += source.mine(user, now)
     return _sorted(items)
@@ -273,17 +341,35 @@ class StageCounts:
 
 @dataclass(frozen=True)
 class Timeliness:
+    """How one clock did over a period.
+
+    ``completed``: clocks stopped in the period, ``met`` of them by their due time (so
+    ``late`` after it); ``open_overdue``: clocks still running now whose due time has passed,
+    however long ago. Work that is still open and overdue is not met: it counts against the
+    percentage as much as work finished late.
+    """
+
     clock: str
     completed: int
     met: int
+    open_overdue: int = 0
+    definition: str = ""
 
     @property
     def late(self) -> int:
         return self.completed - self.met
 
     @property
+    def not_met(self) -> int:
+        return self.late + self.open_overdue
+
+    @property
+    def counted(self) -> int:
+        return self.completed + self.open_overdue
+
+    @property
     def percent_met(self) -> float | None:
-        return None if not self.completed else round(100 * self.met / self.completed, 1)
+        return None if not self.counted else round(100 * self.met / self.counted, 1)
 
 
 @dataclass
@@ -291,6 +377,10 @@ class Overview:
     stages: list[StageCounts]
     timeliness: list[Timeliness]
     period_days: int
+    since: datetime | None = None
+    #: Managers' reviews of MASH decisions in the period, by result: signed_off, sent_back,
+    #: replaced (the decision replaced by the manager's own).
+    reviews: dict[str, int] = field(default_factory=dict)
 
     @property
     def states(self) -> tuple[ClockState, ...]:
@@ -304,72 +394,184 @@ def _count(stage: str, items: Iterable[WorkItem]) -> StageCounts:
     return counts
 
 
-def timeliness_of(label: str, qs: QuerySet[Any], done: str, due: str) -> Timeliness:
-    """How many of ``qs`` completed (``done`` set) and how many of those by ``due``."""
-    return _timeliness(label, qs, done, due)
-
-
-def _timeliness(label: str, qs: QuerySet[Any], done: str, due: str) -> Timeliness:
-    row = qs.filter(**{f"{done}__isnull": False, f"{due}__isnull": False}).aggregate(
-        completed=Count("pk"), met=Count("pk", filter=Q(**{f"{done}__lte": F(due)}))
+def timeliness_of(
+    label: str,
+    qs: QuerySet[Any],
+    done: str,
+    due: str,
+    *,
+    since: datetime,
+    now: datetime,
+    still_open: Q | None = None,
+    definition: str = "",
+) -> Timeliness:
+    """How the clocks of ``qs`` did: those that stopped (``done`` set) since ``since``, and
+    how many of those by ``due``; and those still running at ``now`` (``done`` unset, and
+    ``still_open`` when given: say, not cancelled) whose ``due`` has passed. Rows with no due
+    time (no clock by policy) are left out."""
+    qs = qs.filter(**{f"{due}__isnull": False})
+    stopped = Q(**{f"{done}__gte": since})
+    overdue = Q(**{f"{done}__isnull": True, f"{due}__lt": now}) & (still_open or Q())
+    row = qs.aggregate(
+        completed=Count("pk", filter=stopped, distinct=True),
+        met=Count("pk", filter=stopped & Q(**{f"{done}__lte": F(due)}), distinct=True),
+        open_overdue=Count("pk", filter=overdue, distinct=True),
     )
-    return Timeliness(label, row["completed"], row["met"])
+    return Timeliness(
+        label, row["completed"], row["met"], row["open_overdue"], definition=definition
+    )
 
 
-def front_door_overview(now: datetime, period_days: int = 28) -> Overview:
+#: The periods the overview can look back over, in days (28 by default).
+OVERVIEW_PERIODS = (7, 28, 91, 365)
+OVERVIEW_DEFAULT_PERIOD = 28
+
+
+def front_door_timeliness(since: datetime, now: datetime) -> list[Timeliness]:
+    """Each front-door clock over the period: completed since ``since``, met or late, and
+    still open past its due time at ``now``."""
+    return [
+        timeliness_of(
+            "Screening decision",
+            ContactChild.objects.all(),
+            "screened_at",
+            "screening_due_at",
+            since=since,
+            now=now,
+            definition="From the contact's receipt to the screening decision for each child.",
+        ),
+        timeliness_of(
+            "MASH enquiry",
+            Enquiry.objects.all(),
+            "completed_at",
+            "due_at",
+            since=since,
+            now=now,
+            definition="From the enquiry entering the MASH to the decision being recorded "
+            "(a decision sent back by a manager restarts nothing: the clock runs on).",
+        ),
+        timeliness_of(
+            "Partner information request",
+            PartnerRequest.objects.all(),
+            "answered_at",
+            "due_at",
+            since=since,
+            now=now,
+            definition="From a request being sent to the partner agency's answer.",
+        ),
+        timeliness_of(
+            "Manager sign-off",
+            Decision.objects.all(),
+            "reviewed_at",
+            "signoff_due_at",
+            since=since,
+            now=now,
+            definition="From a decision being recorded to a manager's review of it: signed "
+            "off, sent back to decide again, or replaced by the manager's own decision.",
+        ),
+        timeliness_of(
+            "Transfer request",
+            Decision.objects.annotate(
+                requested_at=Subquery(
+                    Transfer.objects.filter(
+                        referral_id=OuterRef("enquiry__referral_id"),
+                        requested_at__gte=OuterRef("signed_off_at"),
+                    )
+                    .exclude(status=TransferStatus.RETURNED)
+                    .order_by("requested_at")
+                    .values("requested_at")[:1]
+                )
+            ),
+            "requested_at",
+            "transfer_due_at",
+            since=since,
+            now=now,
+            still_open=Q(status=DecisionStatus.SIGNED_OFF),
+            definition="From a decision for an assessment or a strategy discussion being "
+            "signed off to the transfer request to the assessment team.",
+        ),
+        timeliness_of(
+            "Transfer acceptance",
+            Transfer.objects.all(),
+            "responded_at",
+            "acceptance_due_at",
+            since=since,
+            now=now,
+            definition="From the transfer request to the assessment team accepting or "
+            "returning it.",
+        ),
+        timeliness_of(
+            "First visit",
+            Transfer.objects.exclude(status=TransferStatus.RETURNED),
+            "visit__visited_at",
+            "visit_due_at",
+            since=since,
+            now=now,
+            definition="From the transfer request to the first social work visit.",
+        ),
+        timeliness_of(
+            "New information on an open case",
+            OpenCaseInformation.objects.all(),
+            "acknowledged_at",
+            "due_at",
+            since=since,
+            now=now,
+            definition="From a contact about a child with an allocated worker being passed "
+            "to them to the worker acknowledging it and recording what they did.",
+        ),
+        timeliness_of(
+            "Feedback to the referrer",
+            with_given_at(ReferrerFeedback.objects.filter(closed_at__isnull=True)),
+            "done_at",
+            "due_at",
+            since=since,
+            now=now,
+            definition="From a screening or MASH decision to the referrer being told: the "
+            "email sent (not just queued), or a phone call or letter recorded. Referrers who "
+            "left no way to reach them are left out.",
+        ),
+    ]
+
+
+def front_door_overview(now: datetime, period_days: int = OVERVIEW_DEFAULT_PERIOD) -> Overview:
     """Counts of open work by stage and clock state, and timeliness over the last period."""
     transfers = Transfer.objects.all()
     stages = [
         _count(Stage.SCREENING, _screening(now)),
+        _count(Stage.OPEN_CASE, _open_cases(now, OpenCaseInformation.objects.all())),
         _count(Stage.ENQUIRY, _enquiries(now)),
         _count(Stage.REQUEST, _requests(now, PartnerRequest.objects.all())),
         _count(Stage.SIGNOFF, _signoffs(now)),
         _count(Stage.TO_TRANSFER, _to_transfer(now)),
         _count(Stage.ACCEPTANCE, _acceptances(now, transfers)),
         _count(Stage.VISIT, _visits(now, transfers)),
+        _count(Stage.FEEDBACK, _feedback(now, ReferrerFeedback.objects.all())),
     ]
     for source in queue_sources():
         items = list(source.everything(now))
         stages += [_count(stage, (i for i in items if i.stage == stage)) for stage in source.stages]
     since = now - timedelta(days=period_days)
-    timeliness = [
-        _timeliness(
-            "Screening decision",
-            ContactChild.objects.filter(screened_at__gte=since),
-            "screened_at",
-            "screening_due_at",
-        ),
-        _timeliness(
-            "MASH enquiry",
-            Enquiry.objects.filter(completed_at__gte=since),
-            "completed_at",
-            "due_at",
-        ),
-        _timeliness(
-            "Partner information request",
-            PartnerRequest.objects.filter(answered_at__gte=since),
-            "answered_at",
-            "due_at",
-        ),
-        _timeliness(
-            "Manager sign-off",
-            Decision.objects.filter(signed_off_at__gte=since),
-            "signed_off_at",
-            "signoff_due_at",
-        ),
-        _timeliness(
-            "Transfer acceptance",
-            Transfer.objects.filter(responded_at__gte=since),
-            "responded_at",
-            "acceptance_due_at",
-        ),
-        _timeliness(
-            "First visit",
-            Transfer.objects.filter(visit__visited_at__gte=since),
-            "visit__visited_at",
-            "visit_due_at",
-        ),
-    ]
+    timeliness = front_door_timeliness(since, now)
     for source in queue_sources():
-        timeliness += source.timeliness(since)
-    return Overview(stages=stages, timeliness=timeliness, period_days=period_days)
+        timeliness += source.timeliness(since, now)
+    return Overview(
+        stages=stages,
+        timeliness=timeliness,
+        period_days=period_days,
+        since=since,
+        reviews=decision_reviews(since, now),
+    )
+
+
+def decision_reviews(since: datetime, now: datetime) -> dict[str, int]:
+    """How managers reviewed MASH decisions between ``since`` and ``now``."""
+    counts = dict(
+        Decision.objects.filter(reviewed_at__gte=since, reviewed_at__lte=now)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        status: counts.get(status, 0)
+        for status in (DecisionStatus.SIGNED_OFF, DecisionStatus.SENT_BACK, DecisionStatus.REPLACED)
+    }

@@ -60,6 +60,9 @@ COLUMNS = {
     "AU": Perm.AUDIT_VIEW,
     "SA": Perm.SUBJECT_ACCESS,
     "RR": Perm.RETENTION_REVIEW,
+    "DT": Perm.DUTY_TAKE,
+    "OC": Perm.OPEN_CASE_ACT,
+    "FR": Perm.FEEDBACK_RECORD,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
@@ -134,7 +137,26 @@ administrator             .  .  .  .  .
 (none)                    .  .  .  .  .
 """
 
-_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3)]
+# The journey tells the truth: duty, new information on open cases, feedback to referrers.
+TABLE_4 = """
+role                      DT OC FR
+contact_officer           .  .  .
+contact_centre_manager    .  .  x
+mash_social_worker        .  x  x
+mash_manager              x  x  x
+partner_practitioner      .  .  .
+assessment_social_worker  .  x  .
+assessment_manager        .  x  .
+performance_analyst       .  .  .
+auditor                   .  .  .
+partnership_lead          .  .  .
+head_of_service           .  x  .
+data_protection_officer   .  .  .
+administrator             .  .  .
+(none)                    .  .  .
+"""
+
+_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3), _parse(TABLE_4)]
 EXPECTED = {role: frozenset().union(*(t[role] for t in _TABLES)) for role in _TABLES[0]}
 CASES = [(role, perm) for role in EXPECTED for perm in Perm]
 

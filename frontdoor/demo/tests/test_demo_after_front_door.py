@@ -59,6 +59,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
 @pytest.mark.django_db
 def test_the_summary_reports_every_area(demo: dict[str, Any]) -> None:
     assert set(demo["counts"]) == {
+        "followup",
         "strategy",
         "assessments",
         "oversight",
@@ -206,3 +207,59 @@ def test_the_managers_page_shows_overdue_cases_per_worker(demo: dict[str, Any]) 
         len(list(oversight_queues.everything(NOW)))
         >= Person.objects.filter(allocated_worker__isnull=False, merged_into__isnull=True).count()
     )
+
+
+# ----------------------------------------------------------------- the journey tells the truth
+
+
+@pytest.mark.django_db
+def test_no_demo_contact_is_left_without_an_owner_or_a_closure(demo: dict[str, Any]) -> None:
+    from frontdoor.work.journey import feedback_loose_ends, loose_ends
+
+    assert list(loose_ends()[:5]) == []
+    assert list(feedback_loose_ends()[:5]) == []
+
+
+@pytest.mark.django_db
+def test_the_demo_has_sent_back_and_replaced_decisions(demo: dict[str, Any]) -> None:
+    from frontdoor.mash.models import Decision, DecisionStatus
+
+    summary = demo["summary"]
+    assert summary.sent_back > 0 and summary.replaced > 0
+    assert Decision.objects.filter(status=DecisionStatus.SENT_BACK).count() == summary.sent_back
+    assert Decision.objects.filter(status=DecisionStatus.REPLACED).count() == summary.replaced
+    replacing = Decision.objects.filter(replaces__isnull=False).select_related("replaces")
+    assert replacing and all(d.recorded_by_id != d.signed_off_by_id for d in replacing)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_phone_feedback_done_and_waiting(demo: dict[str, Any]) -> None:
+    from frontdoor.intake.feedback import feedback_to_give
+    from frontdoor.intake.models import ReferrerFeedback
+
+    counts = demo["counts"]["followup"]
+    assert counts["feedback_recorded"] > 0 and counts["feedback_open"] > 0
+    assert ReferrerFeedback.objects.filter(given_method="phone").exists()
+    assert feedback_to_give().exists()
+    assert ReferrerFeedback.objects.filter(closed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_new_information_acknowledged_and_waiting(demo: dict[str, Any]) -> None:
+    from frontdoor.intake.models import OpenCaseInformation
+
+    assert OpenCaseInformation.objects.filter(acknowledged_at__isnull=False).exists()
+    assert demo["counts"]["followup"]["open_case_acknowledged"] > 0
+
+
+@pytest.mark.django_db
+def test_an_immediate_risk_referral_tops_the_screening_queue(demo: dict[str, Any]) -> None:
+    from frontdoor.accounts.models import Team, TeamKind
+    from frontdoor.work.queues import Stage, team_queue
+
+    worker = User.objects.get(username="mash.worker")
+    queue = [i for i in team_queue(worker, NOW) if i.stage == Stage.SCREENING]
+    assert queue[0].urgent and queue[0].reading.state == ClockState.ON_TIME
+    mash = Team.objects.get(kind=TeamKind.MASH)
+    assert mash.duty_manager is not None and mash.duty_manager.username == "mash.manager"
+    assert Message.objects.filter(kind="immediate_risk_alert", to=mash.duty_manager.email).exists()

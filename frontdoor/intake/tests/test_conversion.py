@@ -62,7 +62,7 @@ def test_the_worker_makes_the_contact_with_the_clock_from_receipt(org: Any) -> N
     expected = rules_for(contact.policy).due("screening", submission.received_at)
     assert link.screening_due_at == expected
     (message,) = Message.objects.filter(kind="referral_acknowledgement")
-    assert submission.reference in message.body and submission.acknowledged_at == later
+    assert submission.reference in message.body and submission.acknowledgement_queued_at == later
 
 
 def test_converting_again_changes_nothing(org: Any) -> None:

@@ -297,7 +297,8 @@ def test_deciding_below_the_proposal_needs_a_reason_and_records_it(
 
     contact_screen(**values, repeat_reason="The earlier contacts were about a different adult")
 
-    proposal = events_of(sam["new"].contact)[-1].after["repeat_proposal"]
+    screened = [e for e in events_of(sam["new"].contact) if e.action == "contact.screened"]
+    proposal = screened[-1].after["repeat_proposal"]
     assert (proposal["chosen"], proposal["follows"]) == (rating or "BLUE", False)
     assert proposal["reason"] == "The earlier contacts were about a different adult"
 
@@ -335,7 +336,8 @@ def test_passing_to_an_open_cases_worker_is_not_rated_and_needs_no_reason(
         at=local(2026, 4, 20, 11),
     )
 
-    proposal = events_of(sam["new"].contact)[-1].after["repeat_proposal"]
+    screened = [e for e in events_of(sam["new"].contact) if e.action == "contact.screened"]
+    proposal = screened[-1].after["repeat_proposal"]
     assert (proposal["chosen"], proposal["follows"]) == (None, None)
 
 

@@ -376,7 +376,10 @@ def test_screening_to_a_mash_enquiry_makes_a_referral_and_opens_the_enquiry(
     link.refresh_from_db()
     assert (link.outcome, link.screened_at, link.screened_by) == ("mash_enquiry", at, mash_worker)
     assert link.rationale == "Needs partner checks"
-    assert link.referrer_acknowledged
+    # The referrer is set to be told (emailed: given only once the outbox sends it).
+    [feedback] = link.feedback.all()
+    assert feedback.stage == "screening" and feedback.email_message is not None
+    assert feedback.email_message.status == "pending" and feedback.given_at is None
     referral = Referral.objects.get(contact_child=link)
     assert referral.child == link.child
     assert referral.referral_date == date(2026, 3, 2)

@@ -408,7 +408,8 @@ def test_a_request_sent_in_a_rolled_back_transaction_emails_nobody(
 
     assert callbacks == []
     assert mailoutbox == []
-    assert not PartnerRequest.objects.exists() and not Message.objects.exists()
+    assert not PartnerRequest.objects.exists()
+    assert not Message.objects.filter(kind="partner_request").exists()
 
 
 def test_a_second_open_request_to_the_same_agency_is_refused(
@@ -722,15 +723,29 @@ def test_a_manager_signs_off_a_transfer_decision_and_the_enquiry_waits_for_the_t
     decision.refresh_from_db()
     assert (decision.signed_off_by, decision.signed_off_at) == (mash_manager, at)
     assert decision.oversight == "Agreed, allocate for assessment"
-    assert decision.feedback_given_at == at
+    assert (decision.status, decision.reviewed_by, decision.reviewed_at) == (
+        "signed_off",
+        mash_manager,
+        at,
+    )
+    # AMBER: the transfer request is due 4 working hours after sign-off.
+    assert decision.transfer_due_at == local(2026, 3, 3, 16)
     assert decision.enquiry.status == EnquiryStatus.DECIDED
     assert not decision.enquiry.referral.nfa
-    signed, feedback = events_of(decision.enquiry)[-2:]
+    signed = events_of(decision.enquiry)[-1]
     assert (signed.action, signed.actor, signed.at) == ("decision.signed_off", mash_manager, at)
-    assert signed.after == {"signed_off_by": mash_manager.pk, "outcome": "s17"}
+    assert signed.after == {
+        "signed_off_by": mash_manager.pk,
+        "outcome": "s17",
+        "transfer_due_at": "2026-03-03T16:00:00+00:00",
+        "enquiry": "decided",
+    }
     assert signed.reason == "Agreed, allocate for assessment"
-    assert feedback.action == "decision.feedback_given"
-    assert feedback.after == {"feedback": decision.referrer_feedback}
+    # The referrer is set to be told: emailed, and not "given" until the email is sent.
+    [feedback] = decision.enquiry.referral.contact_child.feedback.filter(stage="mash_decision")
+    assert feedback.source == f"decision:{decision.pk}"
+    assert feedback.text == decision.referrer_feedback
+    assert feedback.email_message is not None and feedback.given_at is None
     assert access_entries_of(decision.enquiry)[-1].user == mash_manager
 
 
@@ -809,7 +824,9 @@ def test_the_referrer_is_emailed_the_feedback_after_sign_off(
     contact = decision.enquiry.referral.contact_child.contact
     assert email.to == ["dsl@school.example.org"]
     assert contact.reference in email.subject
-    assert email.body == "Thank you: the family will be offered an assessment."
+    assert "Thank you: the family will be offered an assessment." in email.body
+    child = decision.enquiry.child
+    assert child.first_name not in email.body and child.last_name not in email.body
 
 
 def test_no_feedback_email_is_sent_when_the_referrer_gave_no_email(

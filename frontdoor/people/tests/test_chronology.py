@@ -93,6 +93,7 @@ def test_the_chronology_runs_oldest_first_across_the_whole_journey(
         "referrals",
         "enquiries",
         "decisions",
+        "feedback",
         "transfers",
     }
     last = entries[-1]
@@ -180,7 +181,6 @@ def test_filters_by_category_and_by_local_dates_both_inclusive(mash_manager: Any
     assert [e.action for e in decisions] == [
         "decision.recorded",
         "decision.signed_off",
-        "decision.feedback_given",
     ]
     assert monday and all(e.at.date() == date(2026, 3, 2) for e in monday)
     assert "decision.recorded" not in {e.action for e in monday}

@@ -98,7 +98,8 @@ def test_filters_by_category_and_dates_through_the_query_string(
     assert set(rows(two)) == {"decisions", "contacts"}
     assert rows(tuesday) and "contacts" not in rows(tuesday)
     assert "from 3 March 2026 to 3 March 2026" in tuesday
-    assert rows(newest)[0] == "decisions" and rows(newest)[-1] == "contacts"
+    # The newest: the referrer set to be told of the signed-off decision.
+    assert rows(newest)[0] == "feedback" and rows(newest)[-1] == "contacts"
 
 
 def test_an_empty_filter_result_says_so(child: Person, mash_worker: Any) -> None:

@@ -115,3 +115,27 @@ def test_bad_settings_are_refused_naming_the_bad_part(changes: dict[str, Any], m
 def test_every_oversight_transition_can_be_required() -> None:
     rules = parse(with_(oversight={"required_before": list(OVERSIGHT_TRANSITIONS)}))
     assert all(rules.oversight.needed(t) for t in OVERSIGHT_TRANSITIONS)
+
+
+def test_an_immediate_risk_contact_is_due_two_hours_later_even_at_night() -> None:
+    rules = parse(DEFAULT_RULES)
+    friday_night = local(2026, 3, 6, 23, 15)
+    assert rules.due("screening_immediate_risk", friday_night) == local(2026, 3, 7, 1, 15)
+    assert rules.due("screening", friday_night) == end_of_day(2026, 3, 9)
+
+
+def test_the_journey_clocks_have_defaults_and_older_versions_get_them() -> None:
+    old = parse(without(*LATER_KEYS))
+    new = parse(DEFAULT_RULES)
+    days = Unit.WORKING_DAYS
+    assert new.timescale("open_case_information") == Timescale(Decimal(1), days)
+    assert new.timescale("referrer_feedback") == Timescale(Decimal(1), days)
+    assert new.timescale("transfer_request", "AMBER") == Timescale(Decimal(4), Unit.WORKING_HOURS)
+    for clock in ("screening_immediate_risk", "open_case_information", "referrer_feedback"):
+        assert old.timescale(clock) == new.timescale(clock)
+    assert old.rated["transfer_request"] == new.rated["transfer_request"]
+
+
+def test_an_administrator_can_lengthen_the_immediate_risk_clock() -> None:
+    rules = parse(with_(screening_immediate_risk={"duration": 4, "unit": "calendar_hours"}))
+    assert rules.due("screening_immediate_risk", local(2026, 3, 6, 23)) == local(2026, 3, 7, 3)

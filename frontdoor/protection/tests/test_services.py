@@ -449,6 +449,5 @@ def test_the_whole_journey_leaves_one_timeline_per_record(visited):
         "enquiry.opened",
         "decision.recorded",
         "decision.signed_off",
-        "decision.feedback_given",
     ]
     assert actions_of(transfer) == ["transfer.requested", "transfer.accepted", "visit.recorded"]

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from frontdoor.intake.reconciliation import (
+    gap_checks,
     reconciliation_alerts_raise,
     reconciliation_rows,
     reconciliation_summary,
@@ -19,7 +20,9 @@ from frontdoor.intake.reconciliation import (
 class Command(BaseCommand):
     help = (
         "List online and partner submissions with the contact each became, flag any without "
-        "one or not screened in time, and optionally raise alerts. Exits 1 if any gap is found."
+        "one or not screened in time, and optionally raise alerts; then run every check that "
+        "no contact is left without an owner or a closure, and no referrer is left untold. "
+        "Exits 1 if any gap is found."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -85,5 +88,12 @@ class Command(BaseCommand):
         if options["raise_alerts"]:
             raised = reconciliation_alerts_raise(now=now)
             self.stderr.write(f"{len(raised)} new alert(s) raised.")
-        if summary.without_contact or summary.screening_overdue:
+        gaps = 0
+        for check in gap_checks():
+            found = check.find(now)
+            gaps += len(found)
+            self.stderr.write(f"{check.title}: {len(found)}.")
+            for gap in found:
+                self.stderr.write(f"  {gap.reference}  {gap.detail}")
+        if summary.without_contact or summary.screening_overdue or gaps:
             raise SystemExit(1)
