@@ -52,6 +52,8 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit_view"  # who accessed this child / what this user accessed, export
     SUBJECT_ACCESS = "subject_access"  # export everything held about a child
     RETENTION_REVIEW = "retention_review"  # review and approve retention deletions
+    # Finding work (issue 12)
+    CASELOAD_VIEW = "caseload_view"  # managers: their team's caseloads (head of service: all)
 
 
 P = Perm
@@ -67,7 +69,7 @@ _CASE_READ = {
 #: Everyone with a role may raise an escalation and see the ones they raised.
 _ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
 _PRACTITIONER = _ESCALATE | {P.ESCALATION_RESPOND, P.SUPERVISION_VIEW}
-_MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD}
+_MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD, P.CASELOAD_VIEW}
 _MASH = _CASE_READ | {
     P.SCREEN,
     P.ENQUIRY_WORK,

@@ -151,6 +151,11 @@ class Decision(models.Model):
     policy = models.ForeignKey("policies.PolicyVersion", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        indexes = [
+            # Decisions made and enquiries closed between two dates (frontdoor.finding).
+            models.Index(fields=["recorded_at"], name="decision_recorded_at"),
+            models.Index(fields=["signed_off_at"], name="decision_signed_off_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(signed_off_by__isnull=True) | ~Q(signed_off_by=models.F("recorded_by")),
