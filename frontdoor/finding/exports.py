@@ -37,6 +37,7 @@ from frontdoor.finding.decisions import DecisionQuery, decision_rows, decision_s
 from frontdoor.finding.forms import ContactSearchForm, DecisionFilterForm
 from frontdoor.finding.views import DOWNLOAD_LIMIT
 from frontdoor.intake.reconciliation import reconciliation_rows
+from frontdoor.matching.review import duplicate_queue
 from frontdoor.oversight.access import can_view_worker, sees_all
 from frontdoor.oversight.selectors import allocated_children, case_supervisions, worker_rows
 from frontdoor.people.models import Person
@@ -470,6 +471,59 @@ def supervision_worker_csv(request: HttpRequest, pk: int) -> HttpResponse:
         rows=rows,
         reads=_shown(((case.child, worker) for case in cases), hidden),
         what=f"supervision of {worker.display_name}'s cases",
+    )
+
+
+# ------------------------------------------------------------------ duplicates
+
+DUPLICATE_HEADER = (
+    "Child",
+    "Child record",
+    "Born",
+    "Other child",
+    "Other child record",
+    "Other born",
+    "Weight (bits)",
+    "Confidence",
+    "Why they may be the same child",
+    "Found",
+)
+
+
+@requires(Perm.DUPLICATE_REVIEW)
+@require_GET
+def duplicate_queue_csv(request: HttpRequest) -> HttpResponse:
+    """The possible duplicates waiting for review, strongest first (as the page lists them).
+    The reasons name what matched, so a pair with a restricted record the reader may not see
+    is listed without them."""
+    found = duplicate_queue()
+    hidden = hidden_child_ids(
+        request.user, [c.pk for r in found for c in (r.pair.first, r.pair.second)]
+    )
+    rows = []
+    for r in found:
+        p = r.pair
+        masked = p.first_id in hidden or p.second_id in hidden
+        cells: list[Any] = []
+        for child in (p.first, p.second):
+            born = child.date_of_birth or child.expected_date_of_birth
+            cells += [*_child(child, hidden), None if child.pk in hidden else born]
+        rows.append(
+            [
+                *cells,
+                round(p.weight, 1),
+                r.confidence_label,
+                "" if masked else "; ".join(r.reasons),
+                _local(p.found_at),
+            ]
+        )
+    return _download(
+        request,
+        name="possible-duplicates",
+        header=DUPLICATE_HEADER,
+        rows=rows,
+        reads=_shown(((c, r.pair) for r in found for c in (r.pair.first, r.pair.second)), hidden),
+        what="possible duplicate records",
     )
 
 

@@ -27,4 +27,5 @@ urlpatterns: list[URLPattern] = [
         name="supervision-worker-csv",
     ),
     path("reconciliation/download/", exports.reconciliation_csv, name="reconciliation-csv"),
+    path("duplicates/download/", exports.duplicate_queue_csv, name="duplicate-queue-csv"),
 ]

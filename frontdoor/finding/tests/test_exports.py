@@ -235,3 +235,42 @@ def test_the_reconciliation_download_names_no_child(contact_manager: Any, org: A
     assert rows[0][0] == "Reference"
     assert [r[0] for r in rows[1:]] == [submission.reference]
     assert _exports(contact_manager) == []
+
+
+def test_the_possible_duplicates_download_hides_a_restricted_records_details(
+    contact_recorded: Any, contact_manager: Any, mash_manager: Any
+) -> None:
+    from datetime import date
+
+    from frontdoor.matching.duplicates import duplicates_check
+
+    first, second = (
+        contact_child_of(
+            contact_recorded(
+                children=[
+                    child_details(
+                        first_name=name, last_name="Robinson", date_of_birth=date(2017, 6, 12)
+                    )
+                ]
+            )
+        ).child
+        for name in ("Olivia", "Olivai")
+    )
+    duplicates_check(second, at=local(2026, 3, 3, 10))
+    client = client_for(contact_manager)
+    header, row = _csv(client.get(reverse("duplicate-queue-csv")))
+    named = dict(zip(header, row, strict=True))
+    assert (named["Child"], named["Other child"]) == ("Olivia Robinson", "Olivai Robinson")
+    assert named["Born"] == named["Other born"] == "2017-06-12"
+    assert named["Why they may be the same child"]
+    assert sorted(e.child_id for e in _exports(contact_manager)) == [first.pk, second.pk]
+
+    restriction_create(
+        child=second, category="staff_relative", reason="A relative.", by=mash_manager
+    )
+    response = client.get(reverse("duplicate-queue-csv"))
+    header, row = _csv(response)
+    named = dict(zip(header, row, strict=True))
+    assert named["Other child"] == f"Restricted record (record {second.pk})"
+    assert named["Other born"] == "" and named["Why they may be the same child"] == ""
+    assert "Olivai" not in response.content.decode()

@@ -51,6 +51,7 @@ PAGES = [
     "escalation-list-csv",
     "supervision-csv",
     "reconciliation-csv",
+    "duplicate-queue-csv",
 ]
 VALUES = st.one_of(
     st.text(max_size=60),
@@ -74,6 +75,8 @@ def client(signed_off: Any, mash_manager: Any) -> Any:
     page=st.sampled_from(PAGES),
     query=st.dictionaries(st.sampled_from(KEYS), st.lists(VALUES, min_size=1, max_size=2)),
 )
-def test_no_filter_gives_a_server_error(client: Any, page: str, query: dict[str, list[str]]) -> None:
+def test_no_filter_gives_a_server_error(
+    client: Any, page: str, query: dict[str, list[str]]
+) -> None:
     response = client.get(reverse(page), query)
     assert response.status_code in (200, 302), (page, query, response.status_code)
