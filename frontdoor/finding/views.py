@@ -98,7 +98,9 @@ def contact_search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finding/contacts.html",
-        _context(request, page, form=form, rows=rows, searched=form.is_bound, search=query),
+        _context(
+            request, page, form=form, rows=rows, searched=query != ContactQuery(), search=query
+        ),
     )
 
 
