@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "frontdoor.retention",
     "frontdoor.web",
     "frontdoor.work",
+    "frontdoor.finding",
     "frontdoor.demo",
 ]
 

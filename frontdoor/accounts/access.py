@@ -56,6 +56,8 @@ class Perm(StrEnum):
     DUTY_TAKE = "duty_take"  # a MASH manager takes duty (alerted of immediate-risk contacts)
     OPEN_CASE_ACT = "open_case_act"  # acknowledge new information on an open case (own/team)
     FEEDBACK_RECORD = "feedback_record"  # record a call or letter telling the referrer
+    # Finding work (issue 12)
+    CASELOAD_VIEW = "caseload_view"  # managers: their team's caseloads (head of service: all)
 
 
 P = Perm
@@ -71,7 +73,7 @@ _CASE_READ = {
 #: Everyone with a role may raise an escalation and see the ones they raised.
 _ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
 _PRACTITIONER = _ESCALATE | {P.ESCALATION_RESPOND, P.SUPERVISION_VIEW}
-_MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD}
+_MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD, P.CASELOAD_VIEW}
 _MASH = _CASE_READ | {
     P.SCREEN,
     P.ENQUIRY_WORK,

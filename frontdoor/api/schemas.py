@@ -146,9 +146,7 @@ class WorkItemOut(Schema):
         default=False,
         description="The contact says a child is at immediate risk: first in the queue.",
     )
-    note: str = Field(
-        default="", description='A word about the item\'s state, e.g. "Sent back".'
-    )
+    note: str = Field(default="", description='A word about the item\'s state, e.g. "Sent back".')
     clock: Clock
     url: str = Field(description="The page for this work in the Front Door web service.")
 

@@ -50,6 +50,8 @@ class Event(models.Model):
 class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     CHANGE = "change", "Changed"
+    #: Listed in a file the user downloaded (a work list as CSV, an export).
+    EXPORT = "export", "Downloaded"
 
 
 class AccessLogEntry(models.Model):

@@ -111,6 +111,56 @@ def access_log_record(
     )
 
 
+def access_log_each(
+    *,
+    user: User | None,
+    reads: Iterable[tuple[Person, models.Model]],
+    action: AccessAction,
+    at: datetime,
+    path: str = "",
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> int:
+    """Log many reads at once (a list, a downloaded file): one entry per distinct
+    (child, record) pair in ``reads``, as ``access_log_record`` would write them one by one.
+
+    Every guard runs once, over all the children, before anything is written, so a list that
+    would name a child the user may not see is refused whole. Returns the number of entries.
+    """
+    pairs: dict[tuple[int, str, int], tuple[Person, models.Model]] = {}
+    for child, record in reads:
+        key = (int(child.pk), record._meta.model_name or "", int(record.pk))
+        pairs.setdefault(key, (child, record))
+    if not pairs:
+        return 0
+    children = list({child.pk: child for child, _ in pairs.values()}.values())
+    for guard in _GUARDS:
+        guard(user, children, action)
+    role = getattr(user, "role", "") or ""
+    agency = getattr(getattr(user, "agency", None), "code", "") or ""
+    names = list(fields)
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                at=at,
+                user=user,
+                role=role,
+                agency=agency,
+                action=action,
+                child=child,
+                record_type=record_type,
+                record_id=record_id,
+                path=path[:300],
+                fields=names,
+                reason=reason,
+            )
+            for (_, record_type, record_id), (child, _) in pairs.items()
+        ],
+        batch_size=500,
+    )
+    return len(pairs)
+
+
 def event_redact(
     event: Event, by: User | None, reason: str, *, at: datetime | None = None
 ) -> Event:

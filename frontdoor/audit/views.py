@@ -26,6 +26,7 @@ from frontdoor.audit.models import AccessAction, ChainHead
 from frontdoor.audit.selectors import access_entries, access_page, cursor_parse, record_label
 from frontdoor.audit.services import access_log_record, audit_export_log
 from frontdoor.people.models import Person
+from frontdoor.web.downloads import csv_cell
 from frontdoor.web.pages import run_service
 
 PAGE_SIZE = 50
@@ -141,9 +142,8 @@ class _Echo:
 
 
 def _safe(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A cell a spreadsheet will not run as a formula (the shared rule for every download)."""
+    return str(csv_cell(value))
 
 
 def _rows(qs: Any) -> Iterator[list[str]]:

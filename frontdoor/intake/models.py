@@ -115,6 +115,10 @@ class ContactChild(models.Model):
 
     class Meta:
         ordering = ["contact", "id"]
+        indexes = [
+            # Decisions and closures between two dates, newest first (frontdoor.finding).
+            models.Index(fields=["screened_at"], name="contactchild_screened_at"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contact", "child"], name="contact_child_once"),
             models.CheckConstraint(

@@ -204,6 +204,11 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+        indexes = [
+            # Decisions made and enquiries closed between two dates (frontdoor.finding).
+            models.Index(fields=["recorded_at"], name="decision_recorded_at"),
+            models.Index(fields=["signed_off_at"], name="decision_signed_off_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enquiry"],

@@ -101,6 +101,9 @@ SLOT_BY_ROUTE: dict[str, dict[str, str]] = {
     "transfer-return": {"pk": "transfer_pending"},
     "supervision-new": {"pk": "supervision_child"},
     "supervision-worker": {"pk": "worker"},
+    "supervision-worker-csv": {"pk": "worker"},
+    "caseload-worker": {"pk": "caseload_worker"},
+    "caseload-worker-csv": {"pk": "caseload_worker"},
     "supervision-action-done": {"pk": "supervision_action"},
     "escalation-respond": {"pk": "escalation_to_answer"},
     "escalation-escalate": {"pk": "escalation_raised"},
@@ -152,6 +155,7 @@ def world_build() -> World:
     from frontdoor.escalations.models import Escalation
     from frontdoor.escalations.records import record_facts, record_key
     from frontdoor.escalations.services import escalation_escalate, escalation_raise
+    from frontdoor.finding.access import can_view_caseload
     from frontdoor.intake.documents import document_check
     from frontdoor.intake.payload import ReferralIn
     from frontdoor.intake.submissions import (
@@ -456,6 +460,9 @@ def world_build() -> World:
         "supervision": Slot([supervision], can_view_supervision),
         "supervision_action": Slot([supervision_action], can_complete_action),
         "worker": own,
+        "caseload_worker": Slot(
+            [asw, msw, users["contact_officer"]], lambda u, w: can_view_caseload(u, w)
+        ),
         "duplicate_a": Slot([twin_a]),
         "duplicate_b": Slot([twin_b]),
         "merge": Slot([merge]),

@@ -24,4 +24,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_audit": Perm.AUDIT_VIEW in perms,
         "can_retention": Perm.RETENTION_REVIEW in perms,
         "can_subject_access": Perm.SUBJECT_ACCESS in perms,
+        "can_find_work": Perm.CONTACT_VIEW in perms,
+        "can_caseload": Perm.CASELOAD_VIEW in perms,
     }

@@ -63,6 +63,7 @@ COLUMNS = {
     "DT": Perm.DUTY_TAKE,
     "OC": Perm.OPEN_CASE_ACT,
     "FR": Perm.FEEDBACK_RECORD,
+    "CL": Perm.CASELOAD_VIEW,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
@@ -156,7 +157,26 @@ administrator             .  .  .
 (none)                    .  .  .
 """
 
-_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3), _parse(TABLE_4)]
+# Finding work: caseloads (team managers and the head of service).
+TABLE_5 = """
+role                      CL
+contact_officer           .
+contact_centre_manager    x
+mash_social_worker        .
+mash_manager              x
+partner_practitioner      .
+assessment_social_worker  .
+assessment_manager        x
+performance_analyst       .
+auditor                   .
+partnership_lead          .
+head_of_service           x
+data_protection_officer   .
+administrator             .
+(none)                    .
+"""
+
+_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3), _parse(TABLE_4), _parse(TABLE_5)]
 EXPECTED = {role: frozenset().union(*(t[role] for t in _TABLES)) for role in _TABLES[0]}
 CASES = [(role, perm) for role in EXPECTED for perm in Perm]
 

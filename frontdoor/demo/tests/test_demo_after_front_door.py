@@ -263,3 +263,28 @@ def test_an_immediate_risk_referral_tops_the_screening_queue(demo: dict[str, Any
     mash = Team.objects.get(kind=TeamKind.MASH)
     assert mash.duty_manager is not None and mash.duty_manager.username == "mash.manager"
     assert Message.objects.filter(kind="immediate_risk_alert", to=mash.duty_manager.email).exists()
+
+
+# ----------------------------------------------------------------- finding work
+
+
+@pytest.mark.django_db
+def test_the_demo_has_work_to_find_and_caseloads_for_the_managers(demo: dict[str, Any]) -> None:
+    from frontdoor.finding.caseload import team_caseloads
+    from frontdoor.finding.contacts import ContactQuery, contact_search
+    from frontdoor.finding.decisions import DecisionQuery, decision_kinds, decision_search
+    from frontdoor.intake.models import Contact
+
+    for username in ("mash.manager", "assessment.manager"):
+        manager = User.objects.get(username=username)
+        (team,) = team_caseloads(manager, NOW)
+        busy = [c for c in team.caseloads if c.total]
+        assert len(busy) >= 2, username
+        assert team.get(ClockState.OVERDUE) and team.get(ClockState.ON_TIME), username
+    head = User.objects.get(username="head.of.service")
+    kinds = {row["row_kind"] for row in decision_search(DecisionQuery(), user=head)}
+    assert kinds == {kind.key for kind in decision_kinds()}
+    contact = Contact.objects.order_by("?").first()
+    assert contact is not None
+    found = contact_search(ContactQuery(reference=contact.reference.lower()), user=head)
+    assert list(found) == [contact]
