@@ -128,7 +128,13 @@ def _immediate_risk_referral(now: datetime, rng: Random) -> int:
     referral = referral_for(
         cat="police",
         source="6",
-        referrer={"referrer_name": "PC Hollis 4471", "referrer_role": "Police officer"},
+        referrer={
+            "referrer_name": "PC Hollis 4471",
+            "referrer_role": "Police officer",
+            "referrer_agency": "Demo Constabulary",
+            "referrer_email": "mash.desk@constabulary.example.org",
+            "referrer_phone": "01632 960999",
+        },
         consent={
             "consent_status": "not_sought",
             "consent_reason": "Immediate risk: asking first would delay protecting the child.",
