@@ -50,7 +50,7 @@ def _settings() -> override_settings:
 PER_SHAPE = 3
 BUDGETS = (("/admin/", 1),)
 #: At most this many records of one kind to start from.
-PER_KIND = 40
+PER_KIND = 10
 
 
 @dataclass
