@@ -60,8 +60,10 @@ def environment(**options: Any) -> Environment:
             "council_name": settings.FRONTDOOR_COUNCIL_NAME,
         }
     )
+    from frontdoor.accounts.templating import access_globals
     from frontdoor.restricted.templating import restricted_globals
 
+    env.globals.update(access_globals())
     env.globals.update(restricted_globals())
     env.filters.update({"datetime": local_datetime, "date": local_date})
     return env

@@ -107,7 +107,9 @@ TEMPLATES = [
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's pages: Front Door's overrides first (ADR 16). Not in the Jinja2
+        # engine's directory, which is asked first and cannot read Django's template syntax.
+        "DIRS": [BASE_DIR / "frontdoor" / "templates_admin"],  # widgets: FORM_RENDERER
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -118,6 +120,10 @@ TEMPLATES = [
         },
     },
 ]
+
+
+#: Django's form renderer, finding the admin's widget overrides too (ADR 16).
+FORM_RENDERER = "frontdoor.web.renderers.FormRenderer"
 
 
 def _database() -> dict[str, object]:
