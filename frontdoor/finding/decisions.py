@@ -17,9 +17,11 @@ kind, so adding a kind is one registration:
         url_name="enquiry-detail", url_arg="decision__enquiry_id",
     ))
 
-Today's kinds: screening decisions and MASH decisions (with their sign-off), and the closures
-that exist: an enquiry closed when its decision was signed off (every outcome but a transfer to
-assessment), and a contact ended at screening with advice, signposting or NFA, or early help.
+Today's kinds: screening decisions, MASH decisions (with their review) and managers' reviews
+(signed off, sent back, replaced); and closures: an enquiry closed when its decision was
+signed off (every outcome but a transfer to assessment), a contact ended at screening with
+advice, signposting or NFA, or early help, new information on an open case acknowledged by
+the allocated worker, and a referrer told by phone or letter.
 The team is the decider's team now (a user's past teams are not recorded).
 """
 
@@ -31,7 +33,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
-    Case,
     CharField,
     DateTimeField,
     F,
@@ -39,7 +40,6 @@ from django.db.models import (
     Model,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -233,17 +233,25 @@ SCREENING_CLOSURES = ("advice_nfa", "early_help")
 
 def builtin_kinds_register() -> None:
     """Screening and MASH decisions, and today's closures (called from ``ready()``)."""
-    from frontdoor.intake.models import ContactChild, ScreeningOutcome
-    from frontdoor.mash.models import TRANSFER_OUTCOMES, Decision, DecisionOutcome, EnquiryStatus
+    from frontdoor.intake.models import (
+        ContactChild,
+        FeedbackMethod,
+        OpenCaseInformation,
+        ReferrerFeedback,
+        ScreeningOutcome,
+    )
+    from frontdoor.mash.models import (
+        TRANSFER_OUTCOMES,
+        Decision,
+        DecisionOutcome,
+        DecisionStatus,
+        EnquiryStatus,
+    )
 
     contact_reference = "enquiry__referral__contact_child__contact__reference"
 
     def signoff_state() -> Any:
-        return Case(
-            When(signed_off_at__isnull=True, then=Value("awaiting_signoff")),
-            default=Value("signed_off"),
-            output_field=CharField(),
-        )
+        return F("status")
 
     screening: Sequence[tuple[str, str]] = tuple(ScreeningOutcome.choices)
     decision_recorded = DecisionKind(
@@ -276,9 +284,25 @@ def builtin_kinds_register() -> None:
         url_name="enquiry-detail",
         url_arg="enquiry_id",
         state=signoff_state,
-        states={"awaiting_signoff": "Awaiting sign-off", "signed_off": "Signed off"},
-        state_at="signed_off_at",
-        state_by="signed_off_by",
+        states=dict(DecisionStatus.choices),
+        state_at="reviewed_at",
+        state_by="reviewed_by",
+    )
+    reviews = [s for s in DecisionStatus.choices if s[0] != DecisionStatus.AWAITING]
+    review = DecisionKind(
+        key="mash_review",
+        label="Manager's review of a MASH decision",
+        group=DECISION,
+        perm=Perm.ENQUIRY_VIEW,
+        outcomes=tuple(reviews),
+        queryset=lambda: Decision.objects.filter(reviewed_at__isnull=False),
+        at="reviewed_at",
+        by="reviewed_by",
+        child="enquiry__child",
+        outcome="status",
+        reference=contact_reference,
+        url_name="enquiry-detail",
+        url_arg="enquiry_id",
     )
     transfers = [str(o) for o in TRANSFER_OUTCOMES]
     enquiry_closed = DecisionKind(
@@ -313,5 +337,43 @@ def builtin_kinds_register() -> None:
         url_name="contact-detail",
         url_arg="contact_id",
     )
-    for kind in (decision_recorded, mash, enquiry_closed, contact_closed):
+    open_case_done = DecisionKind(
+        key="open_case_acknowledged",
+        label="New information acknowledged",
+        group=CLOSURE,
+        perm=Perm.CONTACT_VIEW,
+        outcomes=((ScreeningOutcome.ALLOCATED_WORKER, "Acknowledged by the allocated worker"),),
+        queryset=lambda: OpenCaseInformation.objects.filter(acknowledged_at__isnull=False),
+        at="acknowledged_at",
+        by="acknowledged_by",
+        child="contact_child__child",
+        outcome="contact_child__outcome",
+        reference="contact_child__contact__reference",
+        url_name="open-case-detail",
+        url_arg="pk",
+    )
+    referrer_told = DecisionKind(
+        key="referrer_told",
+        label="Referrer told by phone or letter",
+        group=CLOSURE,
+        perm=Perm.CONTACT_VIEW,
+        outcomes=tuple((v, t) for v, t in FeedbackMethod.choices if v != FeedbackMethod.EMAIL),
+        queryset=lambda: ReferrerFeedback.objects.filter(given_at__isnull=False),
+        at="given_at",
+        by="given_by",
+        child="contact_child__child",
+        outcome="given_method",
+        reference="contact__reference",
+        url_name="feedback-detail",
+        url_arg="pk",
+    )
+    for kind in (
+        decision_recorded,
+        mash,
+        review,
+        enquiry_closed,
+        contact_closed,
+        open_case_done,
+        referrer_told,
+    ):
         decision_kind_register(kind)
