@@ -12,7 +12,9 @@ date-time, read as Europe/London wall-clock time when it has no offset::
     pytest --at=2027-04-02T16:59
 
 Tests whose outcome depends on the time of day or the day of the week carry the ``moments``
-marker (every browser journey has it too); ``.ci/run`` runs them at each named moment.
+marker: the modules in ``CLOCK_SENSITIVE`` get it here (clocks, queues, reconciliation, the
+overview, and every browser journey with a due time), and any other test can carry it itself.
+``.ci/run`` (through ``scripts/test``) runs them at each named moment.
 """
 
 from __future__ import annotations
@@ -101,10 +103,38 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"frontdoor: started at {moment.astimezone(LONDON):%A %d %B %Y %H:%M %Z} (--at)"
 
 
+#: Test modules (paths from the project root, or their start) whose outcome depends on the
+#: moment: the clock engine, queues and the overview, reconciliation, and the browser
+#: journeys that show a due time.
+CLOCK_SENSITIVE: tuple[str, ...] = (
+    "frontdoor/clocks/tests/",
+    "frontdoor/work/tests/",
+    "frontdoor/policies/tests/",
+    "frontdoor/intake/tests/test_reconciliation",
+    "frontdoor/intake/tests/test_immediate_risk.py",
+    "frontdoor/intake/tests/test_feedback.py",
+    "frontdoor/mash/tests/test_review.py",
+    "frontdoor/strategy/tests/test_queues.py",
+    "frontdoor/strategy/tests/test_strategy_browser.py",
+    "frontdoor/assessments/tests/test_assessment_clocks.py",
+    "frontdoor/assessments/tests/test_assessment_browser.py",
+    "frontdoor/oversight/tests/test_supervision_clocks.py",
+    "frontdoor/oversight/tests/test_supervision_browser.py",
+    "frontdoor/escalations/tests/test_escalation_clocks.py",
+    "frontdoor/escalations/tests/test_escalation_browser.py",
+    "frontdoor/finding/tests/",
+    "frontdoor/web/tests/test_journey_browser.py",
+    "frontdoor/web/tests/test_truth_browser.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every browser journey shows clocks and queues as they stand now: it runs at each
-    moment too."""
     moments = pytest.mark.moments
+    root = config.rootpath
     for item in items:
-        if item.get_closest_marker("browser") is not None:
+        try:
+            path = item.path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if path.startswith(CLOCK_SENSITIVE):
             item.add_marker(moments)
