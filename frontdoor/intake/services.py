@@ -20,6 +20,7 @@ from frontdoor.intake.models import (
     Contact,
     ContactChild,
     LawfulBasis,
+    ParentsAware,
     Referral,
     ReferralSource,
     ScreeningOutcome,
@@ -46,8 +47,11 @@ def _validate_contact(
     consent_reason: str,
     lawful_basis: str,
     sharing_override_reason: str,
+    parents_aware: str = "",
 ) -> None:
     errors: dict[str, str] = {}
+    if parents_aware and parents_aware not in ParentsAware.values:
+        errors["parents_aware"] = "Select whether the parents or carers know about the contact"
     if channel not in Channel.values:
         errors["channel"] = "Select how the contact arrived"
     if source not in ReferralSource.values:
@@ -75,12 +79,22 @@ def _validate_contact(
         raise ValidationError(errors)
 
 
+def screening_due_for(contact: Contact) -> datetime:
+    """When the screening decision for a child named in ``contact`` is due.
+
+    The one place that works it out from the contact's policy and what the contact says (its
+    received time): recording a contact, adding a child to it, and correcting its received
+    time or immediate-risk answer all ask here.
+    """
+    due = rules_for(contact.policy).due("screening", contact.received_at)
+    assert due is not None
+    return due
+
+
 def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime) -> ContactChild:
     if ContactChild.objects.filter(contact=contact, child=child).exists():
         raise ValidationError({"child": "This child is already named in the contact"})
-    rules = rules_for(contact.policy)
-    due = rules.due("screening", contact.received_at)
-    assert due is not None
+    due = screening_due_for(contact)
     link = ContactChild.objects.create(contact=contact, child=child, screening_due_at=due)
     event_append(
         record=contact,
@@ -113,9 +127,17 @@ def contact_record(
     referrer_email: str = "",
     consent_reason: str = "",
     sharing_override_reason: str = "",
+    parents_aware: str = "",
+    parental_responsibility_notes: str = "",
+    household_notes: str = "",
     at: datetime | None = None,
 ) -> Contact:
-    """Record a contact and the children it names; starts each child's screening clock."""
+    """Record a contact and the children it names; starts each child's screening clock.
+
+    ``parents_aware`` (a ``ParentsAware`` value, or "" when not asked) and the two notes are
+    the household answers in the referrer's words; the adults themselves are recorded with
+    ``frontdoor.people.households``.
+    """
     at = at or timezone.now()
     _validate_contact(
         channel=channel,
@@ -127,6 +149,7 @@ def contact_record(
         consent_reason=consent_reason,
         lawful_basis=lawful_basis,
         sharing_override_reason=sharing_override_reason,
+        parents_aware=parents_aware,
     )
     if not children:
         raise ValidationError({"children": "Name at least one child"})
@@ -152,6 +175,9 @@ def contact_record(
             consent_reason=consent_reason,
             lawful_basis=lawful_basis,
             sharing_override_reason=sharing_override_reason,
+            parents_aware=parents_aware,
+            parental_responsibility_notes=parental_responsibility_notes.strip(),
+            household_notes=household_notes.strip(),
             recorded_by=by,
             recorded_at=at,
             policy=policy,

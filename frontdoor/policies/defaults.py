@@ -18,7 +18,9 @@ minutes within 1 working day of it being held; an initial child protection confe
 Together 2023); a child and family assessment within 45 working days of the referral (the
 statutory maximum); case supervision every 20 working days (local, about monthly); each stage
 of an escalation has its own clock (local). ``oversight.required_before`` lists transitions
-that need a manager's oversight entry first.
+that need a manager's oversight entry first. ``adults.alleged_perpetrator_visible_to_partners``
+(default false) says whether partner practitioners see alleged perpetrators among a child's
+household.
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ DEFAULT_RULES: dict[str, Any] = {
         "partnership": {"duration": 10, "unit": "working_days"},
     },
     "oversight": {"required_before": ["s47_no_conference", "assessment_not_in_need"]},
+    # Adults linked to a child (docs/records.md): whether partner agencies' practitioners see
+    # the people alleged to have harmed the child in the household they are shown.
+    "adults": {"alleged_perpetrator_visible_to_partners": False},
 }
 
 RATED_CLOCKS = (
@@ -128,6 +133,7 @@ LATER_KEYS = (
     "supervision",
     "escalation",
     "oversight",
+    "adults",
 )
 RATINGS = ("RED", "AMBER", "GREEN", "BLUE")
 #: BRAG ratings from least to most urgent (Blue: no MASH enquiry, signposting or NFA).
