@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("frontdoor.restricted.urls")),
     path("", include("frontdoor.retention.urls")),
     path("", include("frontdoor.audit.urls")),
+    path("", include("frontdoor.web.record_urls")),
     path("", include("frontdoor.web.urls")),
 ]

@@ -52,6 +52,9 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit_view"  # who accessed this child / what this user accessed, export
     SUBJECT_ACCESS = "subject_access"  # export everything held about a child
     RETENTION_REVIEW = "retention_review"  # review and approve retention deletions
+    # Correcting records (issue 12): a child's, an adult's or a contact's details, addresses,
+    # other names, and the adults linked to a child. Staff who work the case, not partners.
+    RECORD_EDIT = "record_edit"
 
 
 P = Perm
@@ -69,6 +72,7 @@ _ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
 _PRACTITIONER = _ESCALATE | {P.ESCALATION_RESPOND, P.SUPERVISION_VIEW}
 _MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD}
 _MASH = _CASE_READ | {
+    P.RECORD_EDIT,
     P.SCREEN,
     P.ENQUIRY_WORK,
     P.TRANSFER_REQUEST,
@@ -78,6 +82,7 @@ _MASH = _CASE_READ | {
     P.STRATEGY_WORK,
 }
 _ASSESSMENT = _CASE_READ | {
+    P.RECORD_EDIT,
     P.VISIT_RECORD,
     P.QUEUE_VIEW,
     P.STRATEGY_WORK,
@@ -95,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.QUEUE_VIEW,
             P.OVERVIEW_VIEW,
             P.BREAK_GLASS,
+            P.RECORD_EDIT,
         }
     ),
     Role.CONTACT_CENTRE_MANAGER: frozenset(
@@ -108,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RECONCILIATION_VIEW,
             P.DUPLICATE_REVIEW,
             P.BREAK_GLASS,
+            P.RECORD_EDIT,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | _PRACTITIONER | {P.CONTACT_CREATE}),

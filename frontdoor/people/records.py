@@ -456,8 +456,8 @@ def alias_add(
     return alias
 
 
-def alias_remove(*, alias: Alias, reason: str, by: User, at: datetime | None = None) -> None:
-    """Remove another name recorded in error (the event keeps what it was)."""
+def alias_remove(*, alias: Alias, reason: str, by: User, at: datetime | None = None) -> str:
+    """Remove another name recorded in error (the event keeps what it was); returns it."""
     at = at or timezone.now()
     if not (reason or "").strip():
         raise ValidationError({"reason": REASON_NEEDED})
@@ -478,3 +478,4 @@ def alias_remove(*, alias: Alias, reason: str, by: User, at: datetime | None = N
             at=at,
         )
         match_keys_refresh(person)
+    return name

@@ -46,3 +46,13 @@ def household_for_partner(child: Person, *, at: datetime | None = None) -> list[
     if alleged_perpetrators_visible_to_partners(at):
         return live
     return [r for r in live if not r.alleged_perpetrator]
+
+
+def household_for_viewer(user: object, child: Person) -> list[Relationship]:
+    """The live household as ``user`` may see it: partner practitioners as the policy says
+    (``household_for_partner``), the council's own staff all of it."""
+    from frontdoor.accounts.models import Role
+
+    if getattr(user, "role", "") == Role.PARTNER_PRACTITIONER:
+        return household_for_partner(child)
+    return [r for r in household_of(child) if r.ended_on is None]

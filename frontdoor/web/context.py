@@ -24,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_audit": Perm.AUDIT_VIEW in perms,
         "can_retention": Perm.RETENTION_REVIEW in perms,
         "can_subject_access": Perm.SUBJECT_ACCESS in perms,
+        "can_edit_records": Perm.RECORD_EDIT in perms,
     }
