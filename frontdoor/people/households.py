@@ -311,12 +311,6 @@ def relationship_end(
         )
         if locked.ended_on is not None:
             errors = {"ended_on": f"This relationship ended on {locked.ended_on:%-d %B %Y}"}
-        elif locked.created_at is not None and ended_on < timezone.localdate(locked.created_at):
-            errors.setdefault(
-                "ended_on",
-                f"It was recorded on {timezone.localdate(locked.created_at):%-d %B %Y}: "
-                "the date it ended must be the same or later",
-            )
         if errors:
             raise ValidationError(errors)
         locked.ended_on = ended_on
