@@ -197,7 +197,8 @@ class AdultForm(LinkFieldsMixin):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not self.errors and not (data.get("first_name") or data.get("last_name")):
+        names = ("first_name", "last_name")
+        if not any(n in self.errors for n in names) and not any(data.get(n) for n in names):
             self.add_error("first_name", "Enter the person's first name or last name")
         return data
 
