@@ -21,8 +21,8 @@ from frontdoor.intake.models import ConsentStatus, LawfulBasis
 from frontdoor.intake.payload import (
     ADULT_RELATIONSHIP_LABELS,
     ORGANISATION_LABELS,
-    AdultIn,
     RELATIONSHIP_LABELS,
+    AdultIn,
     ChildIn,
     ReferralIn,
     ReferrerIn,
