@@ -230,10 +230,11 @@ def relationship_change(
     relationship: Relationship,
     link: Link,
     reason: str,
-    by: User,
+    by: User | None,
     at: datetime | None = None,
 ) -> Relationship:
-    """Correct how an adult is linked to a child (its kind and flags), with a reason."""
+    """Correct how an adult is linked to a child (its kind and flags), with a reason (``by``
+    None: a referral from outside added what it says)."""
     at = at or timezone.now()
     link_validate(link)
     with transaction.atomic():

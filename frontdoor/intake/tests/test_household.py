@@ -229,3 +229,17 @@ def test_the_data_migration_copies_a_submissions_answers_into_its_contact(org: A
     other.contact.refresh_from_db()
     assert other.contact.household_notes == "Already corrected"
     assert other.contact.parents_aware == "no"
+
+
+def test_a_second_referral_naming_the_same_parent_links_the_same_person(org: Any) -> None:
+    child = {**TWO_CHILDREN[0], "nhs_number": "943 476 5919"}
+    mum = {**ADULTS[0], "alleged_perpetrator": False}
+    receive(referral_document(children=[child], adults=[mum]), key="one")
+    receive(
+        referral_document(children=[child], adults=[{**mum, "alleged_perpetrator": True}]),
+        key="two",
+    )
+    assert Person.objects.filter(kind=PersonKind.ADULT).count() == 1
+    (relationship,) = Relationship.objects.all()
+    assert relationship.alleged_perpetrator
+    assert relationship.parental_responsibility
