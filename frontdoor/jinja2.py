@@ -65,5 +65,8 @@ def environment(**options: Any) -> Environment:
 
     env.globals.update(access_globals())
     env.globals.update(restricted_globals())
+    from frontdoor.audit.changes import event_changes
+
+    env.globals["event_changes"] = event_changes
     env.filters.update({"datetime": local_datetime, "date": local_date})
     return env

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("frontdoor.retention.urls")),
     path("", include("frontdoor.audit.urls")),
     path("", include("frontdoor.finding.urls")),
+    path("", include("frontdoor.web.record_urls")),
     path("", include("frontdoor.web.urls")),
 ]

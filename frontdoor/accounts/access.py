@@ -58,6 +58,9 @@ class Perm(StrEnum):
     FEEDBACK_RECORD = "feedback_record"  # record a call or letter telling the referrer
     # Finding work (issue 12)
     CASELOAD_VIEW = "caseload_view"  # managers: their team's caseloads (head of service: all)
+    # Correcting records (issue 12): a child's, an adult's or a contact's details, addresses,
+    # other names, and the adults linked to a child. Staff who work the case, not partners.
+    RECORD_EDIT = "record_edit"
 
 
 P = Perm
@@ -75,6 +78,7 @@ _ESCALATE = {P.ESCALATION_RAISE, P.ESCALATION_VIEW}
 _PRACTITIONER = _ESCALATE | {P.ESCALATION_RESPOND, P.SUPERVISION_VIEW}
 _MANAGER = _PRACTITIONER | {P.SUPERVISION_RECORD, P.OVERSIGHT_RECORD, P.CASELOAD_VIEW}
 _MASH = _CASE_READ | {
+    P.RECORD_EDIT,
     P.SCREEN,
     P.ENQUIRY_WORK,
     P.TRANSFER_REQUEST,
@@ -86,6 +90,7 @@ _MASH = _CASE_READ | {
     P.FEEDBACK_RECORD,
 }
 _ASSESSMENT = _CASE_READ | {
+    P.RECORD_EDIT,
     P.VISIT_RECORD,
     P.QUEUE_VIEW,
     P.STRATEGY_WORK,
@@ -104,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.QUEUE_VIEW,
             P.OVERVIEW_VIEW,
             P.BREAK_GLASS,
+            P.RECORD_EDIT,
         }
     ),
     Role.CONTACT_CENTRE_MANAGER: frozenset(
@@ -118,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.DUPLICATE_REVIEW,
             P.BREAK_GLASS,
             P.FEEDBACK_RECORD,
+            P.RECORD_EDIT,
         }
     ),
     Role.MASH_SOCIAL_WORKER: frozenset(_MASH | _PRACTITIONER | {P.CONTACT_CREATE}),

@@ -15,6 +15,7 @@ from frontdoor.demo.assessments import demo_assessments
 from frontdoor.demo.escalations import demo_escalations
 from frontdoor.demo.followup import demo_followup
 from frontdoor.demo.oversight import demo_oversight
+from frontdoor.demo.records import demo_records
 from frontdoor.demo.restricted import demo_restricted
 from frontdoor.demo.retention import demo_retention
 from frontdoor.demo.strategy import demo_strategy
@@ -29,7 +30,9 @@ AREAS: tuple[tuple[str, Callable[..., dict[str, int]]], ...] = (
     ("oversight", demo_oversight),
     ("escalations", demo_escalations),
     ("restricted", demo_restricted),
-    ("retention", demo_retention),  # last: it adds old contacts and deletes some
+    ("retention", demo_retention),  # it adds old contacts and deletes some
+    # Households and corrections, on the history as it stands (restricted records left out).
+    ("records", demo_records),
 )
 
 

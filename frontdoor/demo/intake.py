@@ -19,9 +19,17 @@ from django.conf import settings
 
 from frontdoor.accounts.models import Agency, ApiScope, ApiToken, Role, User
 from frontdoor.accounts.services import api_token_issue
+from frontdoor.demo import texts
 from frontdoor.intake.documents import CheckedDocument, document_check
 from frontdoor.intake.models import ConsentStatus, ReferralSource
-from frontdoor.intake.payload import ORGANISATION_SOURCE, ChildIn, ReferralIn, ReferrerIn
+from frontdoor.intake.payload import (
+    ORGANISATION_SOURCE,
+    AdultIn,
+    AdultRelationship,
+    ChildIn,
+    ReferralIn,
+    ReferrerIn,
+)
 from frontdoor.intake.submissions import (
     Received,
     draft_save_for_later,
@@ -88,6 +96,52 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
+def referral_adults(rng: Random, surname: str) -> list[AdultIn]:
+    """The adults a referrer names: the mother, often a father or a partner (sometimes said
+    to have harmed the children), now and then a grandmother who cares for them."""
+    # One stream per family name, so that a family referred again names the same people.
+    family = Random(f"adults:{surname}:{rng.randint(0, 3)}")
+    mother = AdultIn(
+        first_name=family.choice(texts.MOTHERS),
+        last_name=surname,
+        relationship=AdultRelationship.PARENT,
+        parental_responsibility=True,
+        lives_with_child=True,
+    )
+    adults = [mother]
+    other = rng.random()
+    if other < 0.35:
+        adults.append(
+            AdultIn(
+                first_name=family.choice(texts.FATHERS),
+                last_name=surname,
+                relationship=AdultRelationship.PARENT,
+                parental_responsibility=True,
+                lives_with_child=rng.random() < 0.5,
+            )
+        )
+    elif other < 0.6:
+        adults.append(
+            AdultIn(
+                first_name=family.choice(texts.FATHERS),
+                last_name=family.choice(texts.SURNAMES),
+                relationship=AdultRelationship.PARTNER_OF_PARENT,
+                lives_with_child=True,
+                alleged_perpetrator=rng.random() < 0.3,
+            )
+        )
+    elif other < 0.7:
+        adults.append(
+            AdultIn(
+                first_name=family.choice(texts.GRANDMOTHERS),
+                last_name=surname,
+                relationship=AdultRelationship.GRANDPARENT,
+                lives_with_child=False,
+            )
+        )
+    return adults
+
+
 def referral_for(
     *,
     cat: str,
@@ -137,6 +191,7 @@ def referral_for(
                 )
             ),
             "parents_aware": "yes" if status == ConsentStatus.GIVEN else "not_known",
+            "adults": referral_adults(rng, surname),
             "when_and_where": rng.choice(
                 ("Today", "Yesterday evening", "Over the last few weeks", "This morning")
             ),

@@ -152,6 +152,10 @@ ADULT_FIRST = (
     "Deepa",
     "Sunil",
 )
+MOTHERS = (*ADULT_FIRST[:15], "Farah", "Nadia", "Agnieszka", "Ngozi", "Deepa")
+FATHERS = (*ADULT_FIRST[15:30], "Tariq", "Bilal", "Tomasz", "Chidi", "Sunil")
+GRANDMOTHERS = ("Margaret", "Susan", "Linda", "Patricia", "Janet", "Brenda", "Shirley")
+
 SURNAMES = (
     "Smith",
     "Jones",

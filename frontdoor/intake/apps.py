@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "frontdoor.intake"
     label = "intake"
+
+    def ready(self) -> None:
+        from frontdoor.intake import corrections
+
+        corrections.register_changes()

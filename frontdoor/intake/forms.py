@@ -19,8 +19,10 @@ from pydantic import BaseModel
 
 from frontdoor.intake.models import ConsentStatus, LawfulBasis
 from frontdoor.intake.payload import (
+    ADULT_RELATIONSHIP_LABELS,
     ORGANISATION_LABELS,
     RELATIONSHIP_LABELS,
+    AdultIn,
     ChildIn,
     ReferralIn,
     ReferrerIn,
@@ -317,6 +319,79 @@ class FamilyForm(QuestionForm):
     household = _text(limit(ReferralIn, "household"), too_long="Who lives with the child")
 
 
+YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("not_known", "I do not know")]
+
+
+class AdultForm(QuestionForm):
+    """A parent, carer or other adult in the child's life (the structured ``adults``)."""
+
+    first_name = _text(limit(AdultIn, "first_name"), too_long="First name")
+    last_name = _text(limit(AdultIn, "last_name"), too_long="Last name")
+    date_of_birth = GovDateField(label_text="Date of birth", required=False)
+    relationship = _choice(
+        "Select how they are related to the child", list(ADULT_RELATIONSHIP_LABELS.items())
+    )
+    parental_responsibility = _choice(
+        "Select whether they have parental responsibility for the child", YES_NO_NOT_KNOWN
+    )
+    lives_with_child = _choice("Select whether they live with the child", YES_NO_NOT_KNOWN)
+    alleged_perpetrator = _choice(
+        "Select yes if they have harmed the child, or you think they might", YES_NO
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        names = ("first_name", "last_name")
+        if not any(n in self.errors for n in names) and not any(data.get(n) for n in names):
+            self.add_error("first_name", "Enter their first name or last name")
+        born = data.get("date_of_birth")
+        if born is not None and born > timezone.localdate():
+            self.add_error("date_of_birth", "Date of birth must be today or in the past")
+        return data
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "date_of_birth": data["date_of_birth"].isoformat() if data["date_of_birth"] else None,
+            "relationship": data["relationship"],
+            "parental_responsibility": data["parental_responsibility"] == "yes",
+            "lives_with_child": data["lives_with_child"] == "yes",
+            "alleged_perpetrator": data["alleged_perpetrator"] == "yes",
+            # What was answered, so "I do not know" shows again when changing the answer.
+            "answered": {
+                "parental_responsibility": data["parental_responsibility"],
+                "lives_with_child": data["lives_with_child"],
+            },
+        }
+
+    @classmethod
+    def initial_from(cls, data: dict[str, Any]) -> dict[str, Any]:
+        if not data:
+            return {}
+        answered = data.get("answered") or {}
+        return {
+            "first_name": data.get("first_name", ""),
+            "last_name": data.get("last_name", ""),
+            "date_of_birth": date_or_none(data.get("date_of_birth")),
+            "relationship": data.get("relationship"),
+            "parental_responsibility": answered.get("parental_responsibility")
+            or ("yes" if data.get("parental_responsibility") else "no"),
+            "lives_with_child": answered.get("lives_with_child")
+            or ("yes" if data.get("lives_with_child") else "no"),
+            "alleged_perpetrator": "yes" if data.get("alleged_perpetrator") else "no",
+        }
+
+
+class AddAnotherAdultForm(QuestionForm):
+    add_another = _choice("Select yes if you need to add another adult", YES_NO)
+
+
+class RemoveAdultForm(QuestionForm):
+    remove = _choice("Select yes if you want to remove this person", YES_NO)
+
+
 PARENTS_AWARE_CHOICES = [
     ("yes", "Yes"),
     ("no", "No"),
@@ -448,6 +523,7 @@ class SaveForLaterForm(forms.Form):
 
 
 CHILD_KEYS = tuple(ChildIn.model_fields)
+ADULT_KEYS = tuple(AdultIn.model_fields)
 DRAFT_KEYS = (
     "when_and_where",
     "parental_responsibility",
@@ -473,6 +549,17 @@ def referral_document(data: dict[str, Any]) -> dict[str, Any]:
         ],
         "concern": data.get("concern", ""),
         "immediate_risk": data.get("immediate_risk"),
+        **(
+            {
+                "adults": [
+                    {key: adult[key] for key in ADULT_KEYS if adult.get(key) is not None}
+                    for adult in data["adults"]
+                    if isinstance(adult, dict)
+                ]
+            }
+            if data.get("adults")
+            else {}
+        ),
         "consent_status": data.get("consent_status"),
         "lawful_basis": (
             data.get("lawful_basis", LawfulBasis.PUBLIC_TASK)

@@ -56,6 +56,14 @@ class LawfulBasis(models.TextChoices):
     CONSENT = "consent", "Consent (UK GDPR 6(1)(a))"
 
 
+class ParentsAware(models.TextChoices):
+    """Whether the child's parents or carers know about the contact (and what they think)."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class ScreeningOutcome(models.TextChoices):
     ALLOCATED_WORKER = "allocated_worker", "Pass to the allocated worker (case already open)"
     ADVICE_NFA = "advice_nfa", "Advice, signposting or no further action"
@@ -82,6 +90,17 @@ class Contact(models.Model):
     sharing_override_reason = models.TextField(
         blank=True, help_text="Why information is shared without consent, where it is."
     )
+    # The household answers (FRONT-DOOR.md 1.3): who holds parental responsibility and who
+    # lives with the child, in the referrer's words. The people themselves are Person records
+    # linked by Relationship (``frontdoor.people.households``); free text stays here.
+    parents_aware = models.CharField(
+        max_length=10,
+        choices=ParentsAware.choices,
+        blank=True,
+        help_text="Empty where the question was not asked (contacts recorded before it was).",
+    )
+    parental_responsibility_notes = models.TextField(blank=True)
+    household_notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

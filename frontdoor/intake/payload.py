@@ -118,6 +118,7 @@ STRICT = ConfigDict(extra="forbid")
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_CHILDREN = 20
+MAX_ADULTS = 20
 #: How far ahead an expected date of birth may be (a pregnancy lasts about 40 weeks).
 MAX_PREGNANCY = timedelta(weeks=44)
 
@@ -165,6 +166,63 @@ class ChildIn(Schema):
     )
 
 
+class AdultRelationship(StrEnum):
+    """How an adult is related to the children (``RelationshipKind`` without sibling)."""
+
+    PARENT = "parent"
+    STEP_PARENT = "step_parent"
+    CARER = "carer"
+    GRANDPARENT = "grandparent"
+    PARTNER_OF_PARENT = "partner_of_parent"
+    OTHER_RELATIVE = "other_relative"
+    OTHER = "other"
+
+
+ADULT_RELATIONSHIP_LABELS: dict[str, str] = {
+    AdultRelationship.PARENT: "Parent",
+    AdultRelationship.STEP_PARENT: "Step-parent",
+    AdultRelationship.CARER: "Carer (for example, a foster carer or special guardian)",
+    AdultRelationship.GRANDPARENT: "Grandparent",
+    AdultRelationship.PARTNER_OF_PARENT: "A parent's partner",
+    AdultRelationship.OTHER_RELATIVE: "Another relative",
+    AdultRelationship.OTHER: "Someone else",
+}
+
+
+class AdultIn(Schema):
+    """A parent, carer, household member, or someone alleged to have harmed the children.
+
+    Each adult is recorded as a person linked to the children named in ``children`` (indexes
+    into the referral's ``children``; empty: every child in the referral).
+    """
+
+    model_config = STRICT
+    first_name: Text100 = ""
+    last_name: Text100 = ""
+    date_of_birth: date | None = None
+    relationship: AdultRelationship = Field(..., description="How they are related to the child.")
+    parental_responsibility: StrictBool = Field(
+        default=False, description="They hold parental responsibility for the child."
+    )
+    lives_with_child: StrictBool = Field(
+        default=False, description="They live in the child's household."
+    )
+    alleged_perpetrator: StrictBool = Field(
+        default=False,
+        description="They are alleged to have harmed the child, or to pose a risk to them. "
+        "Partner agencies see this only as the council's policy allows.",
+    )
+    address_line_1: Short = ""
+    town: Text100 = ""
+    postcode: Text10 = ""
+    children: list[Annotated[int, Field(ge=0, lt=MAX_CHILDREN)]] = Field(
+        default_factory=list,
+        max_length=MAX_CHILDREN,
+        description="Which children (indexes into `children`, from 0) the adult is linked to; "
+        "empty means every child in the referral.",
+    )
+
+
 class DocumentIn(Schema):
     """An evidence document, base64-encoded (at most 5 MB decoded; PDF, PNG, JPEG or DOCX)."""
 
@@ -191,6 +249,13 @@ class ReferralIn(Schema):
         default="", description="Household members, regular visitors and significant wider family."
     )
     parents_aware: Literal["yes", "no", "not_known"] = "not_known"
+    adults: list[AdultIn] = Field(
+        default_factory=list,
+        max_length=MAX_ADULTS,
+        description="The parents, carers, household members and alleged perpetrators, each "
+        "recorded as a person linked to the children (optional; `parental_responsibility` and "
+        "`household` stay as free text beside them).",
+    )
     consent_status: Literal["given", "refused", "asked", "not_sought"]
     consent_reason: Medium = Field(
         default="",
@@ -234,6 +299,13 @@ def referral_problems(referral: ReferralIn, *, on: date) -> dict[str, str]:
         problems.update(
             {f"children.{index}.{key}": value for key, value in child_problems(child, on).items()}
         )
+    for index, adult in enumerate(referral.adults):
+        problems.update(
+            {
+                f"adults.{index}.{key}": value
+                for key, value in adult_problems(adult, on, len(referral.children)).items()
+            }
+        )
     if referral.consent_status != ConsentStatus.GIVEN and not referral.consent_reason:
         problems["consent_reason"] = (
             "Explain why the family has not agreed, or why you did not ask them"
@@ -266,6 +338,21 @@ def child_problems(child: ChildIn, on: date) -> dict[str, str]:
         problems["nhs_number"] = "Enter a valid 10-digit NHS number, like 943 476 5919"
     if child.postcode and not postcode_valid(child.postcode):
         problems["postcode"] = "Enter a real postcode, like PE1 1XX"
+    return problems
+
+
+def adult_problems(adult: AdultIn, on: date, children: int) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not (adult.first_name or adult.last_name):
+        problems["first_name"] = "Enter the person's first name or last name"
+    if adult.date_of_birth is not None and adult.date_of_birth > on:
+        problems["date_of_birth"] = "Date of birth must be today or in the past"
+    if adult.postcode and not postcode_valid(adult.postcode):
+        problems["postcode"] = "Enter a real postcode, like PE1 1XX"
+    if any(index >= children for index in adult.children):
+        problems["children"] = f"Name children by their place in the list, from 0 to {children - 1}"
+    elif len(set(adult.children)) != len(adult.children):
+        problems["children"] = "Name each child once"
     return problems
 
 

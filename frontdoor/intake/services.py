@@ -24,6 +24,7 @@ from frontdoor.intake.models import (
     FeedbackStage,
     LawfulBasis,
     OpenCaseInformation,
+    ParentsAware,
     Referral,
     ReferralSource,
     ScreeningOutcome,
@@ -50,8 +51,11 @@ def _validate_contact(
     consent_reason: str,
     lawful_basis: str,
     sharing_override_reason: str,
+    parents_aware: str = "",
 ) -> None:
     errors: dict[str, str] = {}
+    if parents_aware and parents_aware not in ParentsAware.values:
+        errors["parents_aware"] = "Select whether the parents or carers know about the contact"
     if channel not in Channel.values:
         errors["channel"] = "Select how the contact arrived"
     if source not in ReferralSource.values:
@@ -176,9 +180,17 @@ def contact_record(
     referrer_email: str = "",
     consent_reason: str = "",
     sharing_override_reason: str = "",
+    parents_aware: str = "",
+    parental_responsibility_notes: str = "",
+    household_notes: str = "",
     at: datetime | None = None,
 ) -> Contact:
-    """Record a contact and the children it names; starts each child's screening clock."""
+    """Record a contact and the children it names; starts each child's screening clock.
+
+    ``parents_aware`` (a ``ParentsAware`` value, or "" when not asked) and the two notes are
+    the household answers in the referrer's words; the adults themselves are recorded with
+    ``frontdoor.people.households``.
+    """
     at = at or timezone.now()
     _validate_contact(
         channel=channel,
@@ -190,6 +202,7 @@ def contact_record(
         consent_reason=consent_reason,
         lawful_basis=lawful_basis,
         sharing_override_reason=sharing_override_reason,
+        parents_aware=parents_aware,
     )
     if not children:
         raise ValidationError({"children": "Name at least one child"})
@@ -215,6 +228,9 @@ def contact_record(
             consent_reason=consent_reason,
             lawful_basis=lawful_basis,
             sharing_override_reason=sharing_override_reason,
+            parents_aware=parents_aware,
+            parental_responsibility_notes=parental_responsibility_notes.strip(),
+            household_notes=household_notes.strip(),
             recorded_by=by,
             recorded_at=at,
             policy=policy,

@@ -29,6 +29,7 @@ from django.utils import timezone
 from frontdoor.accounts.services import secret_digest
 from frontdoor.audit.services import event_append
 from frontdoor.intake.documents import CheckedDocument, document_check
+from frontdoor.intake.household import contact_adults_from_referral
 from frontdoor.intake.models import (
     Contact,
     Document,
@@ -110,7 +111,11 @@ def referral_validate(
             problems.update({key: msgs[0] for key, msgs in exc.message_dict.items()})
     if problems:
         raise ValidationError(problems)
-    stored = referral.model_dump(mode="json", exclude={"documents"})
+    # A referral without adults is stored as it was before ``adults`` existed, so a partner's
+    # retry of a referral sent before then still matches its idempotency key's payload.
+    stored = referral.model_dump(
+        mode="json", exclude={"documents"} | (set() if referral.adults else {"adults"})
+    )
     stored["documents"] = [
         {"filename": d.filename, "content_type": d.content_type, "size": d.size, "sha256": d.sha256}
         for d in documents
@@ -155,7 +160,7 @@ def _contact_from(
 ) -> Contact:
     referrer = referral.referrer
     consent_reason = referral.consent_reason
-    return contact_record(
+    contact = contact_record(
         received_at=received_at,
         channel=channel,
         source=referral_source(referral, agency.kind if agency else ""),
@@ -172,8 +177,13 @@ def _contact_from(
         referrer_agency=referrer.organisation or (agency.name if agency else ""),
         referrer_phone=referrer.phone,
         referrer_email=referrer.email,
+        parents_aware=referral.parents_aware,
+        parental_responsibility_notes=referral.parental_responsibility,
+        household_notes=referral.household,
         at=at,
     )
+    contact_adults_from_referral(contact=contact, adults=referral.adults, at=at)
+    return contact
 
 
 def _acknowledgement(submission: Submission, feedback_url: str) -> tuple[str, str]:

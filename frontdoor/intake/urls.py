@@ -15,6 +15,13 @@ urlpatterns: list[URLPattern] = [
     path("refer/children/<int:index>/address/", views.child_address, name="referral-child-address"),
     path("refer/children/<int:index>/remove/", views.child_remove, name="referral-child-remove"),
     path("refer/family/", views.family, name="referral-family"),
+    path("refer/family/adults/", views.adults, name="referral-adults"),
+    path("refer/family/adults/<int:index>/", views.adult, name="referral-adult"),
+    path(
+        "refer/family/adults/<int:index>/remove/",
+        views.adult_remove,
+        name="referral-adult-remove",
+    ),
     path("refer/parents-aware/", views.parents, name="referral-parents"),
     path("refer/concern/", views.concern, name="referral-concern"),
     path("refer/consent/", views.consent, name="referral-consent"),

@@ -102,6 +102,20 @@ def name_keys(record: MatchRecord) -> set[str]:
     return {k[:MAX_KEY] for k in keys}
 
 
+#: Adults (parents, carers, alleged perpetrators) are filed under the same keys with this
+#: prefix, so a search for a child never scores an adult and a search for an adult never
+#: scores a child, without a join to the person's kind on every search.
+ADULT_PREFIX = "a|"
+KINDS = ("child", "adult")
+
+
+def for_kind(keys: set[str], kind: str) -> set[str]:
+    """``keys`` in the namespace of people of ``kind`` ("child" or "adult")."""
+    if kind == "adult":
+        return {(ADULT_PREFIX + k)[:MAX_KEY] for k in keys}
+    return keys
+
+
 def stored_keys(record: MatchRecord) -> set[str]:
     """Every key the database files a child under."""
     return record_keys(record) | name_keys(record)

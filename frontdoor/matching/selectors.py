@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch
 
-from frontdoor.matching.keys import search_keys
+from frontdoor.matching.keys import for_kind, search_keys
 from frontdoor.matching.models import MatchKey, MatchSettings
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.scorer import MatchScore, score
@@ -174,9 +174,16 @@ def people_for_matching(ids: Iterable[int]) -> list[Person]:
     )
 
 
-def candidate_ids(record: MatchRecord, *, limit: int = MAX_SCORED) -> list[int]:
-    """Ids of the people sharing the most blocking keys with ``record``."""
-    keys = sorted(search_keys(record))
+def candidate_ids(
+    record: MatchRecord, *, limit: int = MAX_SCORED, kinds: Sequence[str] = ("child",)
+) -> list[int]:
+    """Ids of the people (children unless ``kinds`` says otherwise: "child", "adult") sharing
+    the most blocking keys with ``record``."""
+    plain = search_keys(record)
+    wanted: set[str] = set()
+    for kind in kinds:
+        wanted |= for_kind(plain, kind)
+    keys = sorted(wanted)
     if not keys:
         return []
     rows = (
@@ -195,15 +202,19 @@ def candidates_for(
     settings: MatchSettings | None = None,
     minimum: float | None = None,
     limit: int | None = None,
+    kinds: Sequence[str] = ("child",),
 ) -> list[Candidate]:
     """Possible existing records for ``record``, best first, each with its reasons.
+
+    Children only, unless ``kinds`` names "adult" too (or instead): adults are searched when
+    recording a parent or carer, and by "Find a person".
 
     Only records at or above ``minimum`` (by default the "show" threshold) are returned.
     """
     settings = settings or match_settings()
     floor = settings.show_at if minimum is None else minimum
     skip = set(exclude)
-    ids = [i for i in candidate_ids(record) if i not in skip]
+    ids = [i for i in candidate_ids(record, kinds=kinds) if i not in skip]
     scored = [
         (result.weight, pk, result)
         for pk, other in records_for_ids(ids).items()

@@ -9,13 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
-from frontdoor.matching.keys import stored_keys
+from frontdoor.matching.keys import for_kind, stored_keys
 from frontdoor.matching.models import MatchKey, MatchSettings
 from frontdoor.matching.selectors import people_for_matching, record_for_person
 from frontdoor.people.models import Person
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
+
+
+def person_keys(person: Person) -> set[str]:
+    """The keys ``person`` is filed under: a child's, or an adult's (``keys.ADULT_PREFIX``)."""
+    return for_kind(stored_keys(record_for_person(person)), person.kind)
 
 
 def match_keys_refresh(person: Person) -> None:
@@ -29,7 +34,7 @@ def match_keys_refresh(person: Person) -> None:
     fresh = people_for_matching([person.pk])
     if not fresh:
         return
-    keys = stored_keys(record_for_person(fresh[0]))
+    keys = person_keys(fresh[0])
     MatchKey.objects.bulk_create([MatchKey(person=person, key=k) for k in sorted(keys)])
 
 
@@ -41,9 +46,7 @@ def match_keys_rebuild(people: Iterable[Person], *, batch: int = 2000) -> int:
     for person in people:
         ids.append(person.pk)
         if person.merged_into_id is None:
-            rows.extend(
-                MatchKey(person=person, key=k) for k in stored_keys(record_for_person(person))
-            )
+            rows.extend(MatchKey(person=person, key=k) for k in person_keys(person))
         count += 1
         if len(ids) >= batch:
             _flush(ids, rows)

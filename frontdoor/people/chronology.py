@@ -22,6 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
+from frontdoor.audit.changes import Change, changes_of
 from frontdoor.audit.models import Event
 from frontdoor.people.models import Person
 
@@ -47,6 +48,7 @@ _CATEGORIES: list[Category] = [
         "merges", "Duplicates and merged records", ("person.merge", "person.unmerge", "duplicate.")
     ),
     Category("record", "The child's record", ("person.",)),
+    Category("household", "Household and relationships", ("relationship.",)),
 ]
 
 
@@ -136,6 +138,8 @@ class ChronologyEntry:
     person_id: int
     #: Set when the event came from a record since merged into this child: its name.
     merged_from: str = ""
+    #: A correction's fields, before and after, in words (``frontdoor.audit.changes``).
+    changes: tuple[Change, ...] = ()
 
 
 def _start(day: date | datetime) -> datetime:
@@ -249,6 +253,8 @@ class _Records:
         if record_type == "person":
             link = ("child-detail", record_id) if self._may(Perm.CHILD_VIEW) else None
             return "Child's record", link
+        if record_type == "relationship":
+            return "Household", None
         if record_type in ("personmerge", "duplicatepair"):
             return "Child's records", None
         return "", None
@@ -304,6 +310,7 @@ def chronology_for(
                 link=link,
                 person_id=person_id,
                 merged_from=names.get(person_id, ""),
+                changes=tuple(changes_of(event)),
             )
         )
     return entries

@@ -188,18 +188,46 @@ class RelationshipKind(models.TextChoices):
 
 
 class Relationship(models.Model):
-    """``person`` is ``kind`` to ``child`` (for example: Jane is parent to Sam)."""
+    """``person`` is ``kind`` to ``child`` (for example: Jane is parent to Sam).
+
+    An adult's link to a child: a parent, carer, household member or someone alleged to have
+    harmed the child. A relationship that ends (a carer moves out) keeps its row, with
+    ``ended_on`` and the reason, so the household's history stays on the record.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
     kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
     parental_responsibility = models.BooleanField(default=False)
     household_member = models.BooleanField(default=False)
+    #: Someone a referrer or worker says has harmed, or may harm, the child. Shown to partner
+    #: agencies only as the policy allows (``adults.alleged_perpetrator_visible_to_partners``).
+    alleged_perpetrator = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
 
     class Meta:
+        ordering = ["ended_on", "kind", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "child", "kind"], name="relationship_unique"),
+            models.UniqueConstraint(
+                fields=["person", "child", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="relationship_unique_live",
+            ),
             models.CheckConstraint(
                 condition=~Q(person=models.F("child")), name="relationship_not_self"
             ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | ~Q(ended_reason=""),
+                name="relationship_end_has_reason",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_kind_display().lower()}) to {self.child}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_on is None

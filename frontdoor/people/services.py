@@ -37,18 +37,21 @@ class ChildDetails:
     nhs_number: str = ""
 
 
-def child_details_validate(details: ChildDetails, *, on: date) -> None:
+def child_details_validate(
+    details: ChildDetails, *, on: date, on_words: str = "the date of the contact"
+) -> None:
+    """The rules for a child's details, as known ``on`` (``on_words`` names that day in the
+    messages: the date of the contact when recording one, "today" when correcting a record).
+    """
     errors: dict[str, str] = {}
     if details.date_of_birth and details.expected_date_of_birth:
         errors["date_of_birth"] = "Give a date of birth or an expected date of birth, not both"
     if details.date_of_birth and details.date_of_birth > on:
-        errors["date_of_birth"] = "Date of birth must be on or before the date of the contact"
+        errors["date_of_birth"] = f"Date of birth must be on or before {on_words}"
     if details.date_of_birth and (on.year - details.date_of_birth.year) > 25:
         errors["date_of_birth"] = "Date of birth must be within the last 25 years"
     if details.expected_date_of_birth and details.expected_date_of_birth < on:
-        errors["expected_date_of_birth"] = (
-            "Expected date of birth must be on or after the date of the contact"
-        )
+        errors["expected_date_of_birth"] = f"Expected date of birth must be on or after {on_words}"
     if details.nhs_number and not nhs_number_valid(details.nhs_number):
         errors["nhs_number"] = "Enter a valid 10-digit NHS number, like 943 476 5919"
     if not (details.first_name or details.last_name or details.expected_date_of_birth):

@@ -27,6 +27,9 @@ assessment or a strategy discussion is handed to the assessment team by rating
 allocated worker within 1 working day (``open_case_information``); and a referrer who is not
 emailed the outcome is phoned or written to within 1 working day of the decision
 (``referrer_feedback``: local procedures give 24 hours).
+that need a manager's oversight entry first. ``adults.alleged_perpetrator_visible_to_partners``
+(default false) says whether partner practitioners see alleged perpetrators among a child's
+household.
 """
 
 from __future__ import annotations
@@ -119,6 +122,9 @@ DEFAULT_RULES: dict[str, Any] = {
     },
     "open_case_information": {"duration": 1, "unit": "working_days"},
     "referrer_feedback": {"duration": 1, "unit": "working_days"},
+    # Adults linked to a child (docs/records.md): whether partner agencies' practitioners see
+    # the people alleged to have harmed the child in the household they are shown.
+    "adults": {"alleged_perpetrator_visible_to_partners": False},
 }
 
 RATED_CLOCKS = (
@@ -163,6 +169,7 @@ LATER_KEYS = (
     "transfer_request",
     "open_case_information",
     "referrer_feedback",
+    "adults",
 )
 RATINGS = ("RED", "AMBER", "GREEN", "BLUE")
 #: BRAG ratings from least to most urgent (Blue: no MASH enquiry, signposting or NFA).

@@ -129,6 +129,31 @@ def parse_oversight(value: Any) -> OversightRule:
     return OversightRule(required_before=frozenset(required))
 
 
+@dataclass(frozen=True)
+class AdultsRule:
+    """What partner agencies see of the adults linked to a child."""
+
+    alleged_perpetrator_visible_to_partners: bool = False
+
+
+ADULTS_KEYS = ("alleged_perpetrator_visible_to_partners",)
+
+
+def parse_adults(value: Any) -> AdultsRule:
+    """Validate the ``adults`` rule; raises ValueError naming the bad part."""
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            'adults: give an object like {"alleged_perpetrator_visible_to_partners": false}.'
+        )
+    unknown = set(value) - set(ADULTS_KEYS)
+    if unknown:
+        raise ValueError(f"adults: unknown setting {', '.join(sorted(unknown))}.")
+    visible = value.get("alleged_perpetrator_visible_to_partners", False)
+    if not isinstance(visible, bool):
+        raise ValueError("adults alleged_perpetrator_visible_to_partners: give true or false.")
+    return AdultsRule(alleged_perpetrator_visible_to_partners=visible)
+
+
 #: The keys of each clock that has one timescale per rating (or, for escalations, per stage).
 KEYED_CLOCKS: dict[str, tuple[str, ...]] = {
     **{clock: RATINGS for clock in RATED_CLOCKS},
@@ -150,6 +175,7 @@ class Rules:
     #: Clocks with one timescale (``FIXED_CLOCKS``).
     fixed: Mapping[str, Timescale | None] = field(default_factory=dict)
     oversight: OversightRule = field(default_factory=OversightRule)
+    adults: AdultsRule = field(default_factory=AdultsRule)
 
     def timescale(self, clock: str, rating: str | None = None) -> Timescale | None:
         """The timescale of ``clock``; ``rating`` is the BRAG rating (or escalation stage)."""
@@ -231,6 +257,7 @@ def parse_rules(
         repeat=repeat,
         fixed=fixed,
         oversight=parse_oversight(setting("oversight")),
+        adults=parse_adults(setting("adults")),
     )
 
 

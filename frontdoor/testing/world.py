@@ -89,6 +89,10 @@ SLOT_BY_SEGMENT: dict[tuple[str, str], str] = {
     ("retention", "pk"): "retention_review",
     ("feedback", "pk"): "feedback",
     ("open-case", "pk"): "open_case",
+    ("people", "pk"): "child",
+    ("people", "address_pk"): "address",
+    ("people", "alias_pk"): "alias",
+    ("relationships", "pk"): "relationship",
 }
 
 #: Route-specific slots, where the default record would be in the wrong state.
@@ -111,6 +115,7 @@ SLOT_BY_ROUTE: dict[str, dict[str, str]] = {
     "assessment-review": {"pk": "assessment"},
     "retention-exclude": {"pk": "retention_item"},
     "retention-include": {"pk": "retention_item"},
+    "person-detail": {"pk": "adult"},
 }
 
 
@@ -261,6 +266,26 @@ def world_build() -> World:
         at=local(2026, 3, 20, 12),
     )
     supervision_action = supervision.actions.get()
+
+    # ---- the child's record: another name, and a parent linked to the child (issue 12)
+    from frontdoor.people.households import AdultDetails, Link, adult_link
+    from frontdoor.people.records import alias_add
+
+    alias = alias_add(
+        person=child,
+        first_name="Sammy",
+        last_name="Example",
+        reason="Known by this name at school",
+        by=msw,
+        at=local(2026, 3, 20, 13),
+    )
+    parent, (relationship,) = adult_link(
+        details=AdultDetails(first_name="Morgan", last_name="Example", postcode="AB1 2CD"),
+        children=[child],
+        link=Link(kind="parent", parental_responsibility=True, household_member=True),
+        by=msw,
+        at=local(2026, 3, 20, 13, 5),
+    )
 
     # ---- a discussion the police were not invited to (another child)
     other_decision = signed_off(outcome="s47", rating="RED", children=[kids["Robin"]])
@@ -430,6 +455,10 @@ def world_build() -> World:
         "unscreened_contact": Slot([unscreened]),
         "unscreened_link": Slot([unscreened_link]),
         "child": Slot([child]),
+        "adult": Slot([parent]),
+        "address": Slot([child.addresses.order_by("id").first()]),
+        "alias": Slot([alias]),
+        "relationship": Slot([relationship]),
         "supervision_child": first_child_slot(
             child,
             enquiry_open.child,
@@ -478,6 +507,8 @@ def world_build() -> World:
     }
     records = {
         "child": child,
+        "adult": parent,
+        "relationship": relationship,
         "enquiry": enquiry,
         "request_police": request_police,
         "request_health": request_health,

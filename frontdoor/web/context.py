@@ -26,4 +26,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_subject_access": Perm.SUBJECT_ACCESS in perms,
         "can_find_work": Perm.CONTACT_VIEW in perms,
         "can_caseload": Perm.CASELOAD_VIEW in perms,
+        "can_edit_records": Perm.RECORD_EDIT in perms,
     }

@@ -13,6 +13,7 @@ from frontdoor.intake.models import (
     Channel,
     ConsentStatus,
     LawfulBasis,
+    ParentsAware,
     ReferralSource,
     ScreeningOutcome,
 )
@@ -135,6 +136,15 @@ class ContactDetailsForm(forms.Form):
         error_messages=_required("Select the lawful basis for sharing information"),
     )
     sharing_override_reason = _optional_text(LONG_TEXT)
+    # The household (optional: "not asked" stays empty). The adults themselves are added from
+    # the contact's page once it is saved ("Add a parent, carer or other adult").
+    parents_aware = forms.ChoiceField(
+        choices=[("", "Not asked"), *ParentsAware.choices],
+        required=False,
+        error_messages=_required("Select whether the parents or carers know about the contact"),
+    )
+    parental_responsibility_notes = _optional_text(2000)
+    household_notes = _optional_text(2000)
 
     def received_at(self) -> datetime:
         return combine(self.cleaned_data["received_date"], self.cleaned_data["received_time"])
@@ -299,9 +309,27 @@ class VisitForm(forms.Form):
         return combine(self.cleaned_data["visited_date"], self.cleaned_data["visited_time"])
 
 
-class ChildSearchForm(forms.Form):
-    """Find a child by any of what is known; partial dates of birth are allowed."""
+SEARCH_WHO = [
+    ("child", "Children"),
+    ("adult", "Adults: parents, carers and others linked to a child"),
+    ("any", "Children and adults"),
+]
+SEARCH_KINDS: dict[str, tuple[str, ...]] = {
+    "child": ("child",),
+    "adult": ("adult",),
+    "any": ("child", "adult"),
+}
 
+
+class ChildSearchForm(forms.Form):
+    """Find a child (or an adult: "Find a person") by any of what is known; partial dates of
+    birth are allowed."""
+
+    who = forms.ChoiceField(
+        choices=SEARCH_WHO,
+        required=False,
+        error_messages=_required("Select who you are looking for"),
+    )
     first_name = _optional_text(100)
     last_name = _optional_text(100)
     date_of_birth = PartialDateField(label_text="Date of birth", required=False)
@@ -313,8 +341,11 @@ class ChildSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not self.errors and not any(data.get(f) for f in self.fields):
+        if not self.errors and not any(data.get(f) for f in self.fields if f != "who"):
             raise forms.ValidationError(
                 "Enter at least one of: a name, a date of birth, a postcode or an NHS number"
             )
         return data
+
+    def kinds(self) -> tuple[str, ...]:
+        return SEARCH_KINDS.get(self.cleaned_data.get("who") or "child", ("child",))

@@ -62,12 +62,17 @@ def log_candidates_shown(request: HttpRequest, candidates: list[Candidate]) -> N
 
 
 def candidates_shown(
-    request: HttpRequest, record: MatchRecord, *, minimum: float | None = None
+    request: HttpRequest,
+    record: MatchRecord,
+    *,
+    minimum: float | None = None,
+    kinds: tuple[str, ...] = ("child",),
 ) -> list[Candidate]:
-    """Possible matches for ``record``, logged as read by the user they are shown to."""
+    """Possible matches for ``record`` (children, unless ``kinds`` says "adult" too or
+    instead), logged as read by the user they are shown to."""
     if record.is_empty:
         return []
-    found = candidates_for(record, minimum=minimum)
+    found = candidates_for(record, minimum=minimum, kinds=kinds)
     log_candidates_shown(request, found)
     return found
 

@@ -64,6 +64,7 @@ from frontdoor.web.matching import (
     triage_rows,
 )
 from frontdoor.web.pages import log_view, run_service
+from frontdoor.web.records import child_record_context, household_shown, one_per_change
 from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
@@ -231,6 +232,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                     consent_reason=data["consent_reason"],
                     lawful_basis=data["lawful_basis"],
                     sharing_override_reason=data["sharing_override_reason"],
+                    parents_aware=data["parents_aware"],
+                    parental_responsibility_notes=data["parental_responsibility_notes"],
+                    household_notes=data["household_notes"],
                     children=[chosen],
                     by=request.user,  # type: ignore[arg-type]
                 ),
@@ -285,7 +289,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback": feedback,
             "triage": triage_rows(request, links) if can(request.user, Perm.SCREEN) else [],
             "triage_errors": errors,
-            "events": timeline_for(records),
+            "events": one_per_change(timeline_for(records)),
             "submission": submission,
             "submitted": _submitted_rows(submission.payload) if submission else None,
             "documents": submission_documents(submission) if submission else [],
@@ -500,7 +504,13 @@ SEARCH_MINIMUM = 0.0
 @requires(Perm.CHILD_VIEW)
 def child_search(request: HttpRequest) -> HttpResponse:
     """Find a child from whatever is known, misspelt or partial; best matches first."""
-    form = forms.ChildSearchForm(request.GET or None)
+    who = request.GET.get("who", "child")
+    # "?who=adult" alone (the "Find a person" link) opens the form, not an empty search.
+    searched = any(key != "who" for key in request.GET)
+    form = forms.ChildSearchForm(
+        request.GET if searched else None,
+        initial={"who": who if who in forms.SEARCH_KINDS else "child"},
+    )
     results: list[Candidate] | None = None
     name_only = False
     if form.is_bound and form.is_valid():
@@ -516,18 +526,25 @@ def child_search(request: HttpRequest) -> HttpResponse:
             nhs_number=data["nhs_number"],
         )
         # Someone searching on purpose sees anything with more evidence for than against.
-        results = candidates_shown(request, record, minimum=SEARCH_MINIMUM)
+        results = candidates_shown(request, record, minimum=SEARCH_MINIMUM, kinds=form.kinds())
         name_only = not record_keys(record, query=True)
     return render(
         request,
         "people/child_search.html",
-        {"form": form, "results": results, "name_only": name_only},
+        {
+            "form": form,
+            "results": results,
+            "name_only": name_only,
+            "adults": who in ("adult", "any"),
+        },
     )
 
 
 @requires(Perm.CHILD_VIEW)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Person.objects.select_related("allocated_worker"), pk=pk)
+    if child.kind == PersonKind.ADULT:
+        return redirect("person-detail", child.pk)
     log_view(request, [child], child)
     contacts = (
         ContactChild.objects.filter(child=child)
@@ -548,6 +565,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "escalations_for_child": escalations_for_child(child, request.user),
             "strategy_for_child": strategy_for_child(child, request.user),
             "assessments_for_child": assessments_for_child(child, request.user),
+            **child_record_context(request, child),
         },
     )
 
@@ -880,6 +898,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clock": request_clock(partner_request, timezone.now()),
             "form": form,
             "may_answer": may_answer and partner_request.status == "sent",
+            "household": household_shown(request, partner_request.enquiry.child, partner_request),
             "events": timeline_for([("partnerrequest", partner_request.pk)]),
         },
     )

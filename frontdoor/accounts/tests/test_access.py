@@ -64,6 +64,7 @@ COLUMNS = {
     "OC": Perm.OPEN_CASE_ACT,
     "FR": Perm.FEEDBACK_RECORD,
     "CL": Perm.CASELOAD_VIEW,
+    "RE": Perm.RECORD_EDIT,
 }
 
 # "x" = allowed, "." = refused. "(none)" is an active user with no role.
@@ -176,7 +177,33 @@ administrator             .
 (none)                    .
 """
 
-_TABLES = [_parse(TABLE), _parse(TABLE_2), _parse(TABLE_3), _parse(TABLE_4), _parse(TABLE_5)]
+# Correcting records: staff who work the case, never partners or readers.
+TABLE_6 = """
+role                      RE
+contact_officer           x
+contact_centre_manager    x
+mash_social_worker        x
+mash_manager              x
+partner_practitioner      .
+assessment_social_worker  x
+assessment_manager        x
+performance_analyst       .
+auditor                   .
+partnership_lead          .
+head_of_service           .
+data_protection_officer   .
+administrator             .
+(none)                    .
+"""
+
+_TABLES = [
+    _parse(TABLE),
+    _parse(TABLE_2),
+    _parse(TABLE_3),
+    _parse(TABLE_4),
+    _parse(TABLE_5),
+    _parse(TABLE_6),
+]
 EXPECTED = {role: frozenset().union(*(t[role] for t in _TABLES)) for role in _TABLES[0]}
 CASES = [(role, perm) for role in EXPECTED for perm in Perm]
 

@@ -66,11 +66,40 @@ def test_the_summary_reports_every_area(demo: dict[str, Any]) -> None:
         "escalations",
         "restricted",
         "retention",
+        "records",
     }
     lines = demo["summary"].lines()
     for area, counts in demo["counts"].items():
         line = next(line for line in lines if line.startswith(f"  {area}: "))
         assert f"{next(iter(counts)).replace('_', ' ')} {next(iter(counts.values()))}" in line
+
+
+# ----------------------------------------------------------------- records (issue 12)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_households_corrections_and_referrals_that_name_adults(
+    demo: dict[str, Any],
+) -> None:
+    from frontdoor.audit.models import Event
+    from frontdoor.intake.models import Submission
+    from frontdoor.people.models import PersonKind, Relationship
+
+    counts = demo["counts"]["records"]
+    assert counts["households"] > 20 and counts["corrected_children"] > 3
+    assert counts["corrected_contacts"] > 3
+    relationships = Relationship.objects.all()
+    assert relationships.filter(parental_responsibility=True).exists()
+    assert relationships.filter(alleged_perpetrator=True).exists()
+    assert relationships.filter(ended_on__isnull=False).exists()
+    assert relationships.values("child").distinct().count() > 50
+    assert Person.objects.filter(kind=PersonKind.ADULT).count() > 50
+    corrected = Event.objects.filter(action="person.corrected")
+    assert corrected.exists() and all(e.reason and e.before and e.after for e in corrected)
+    assert Event.objects.filter(action="contact.corrected").exists()
+    online = Submission.objects.filter(channel="online_form", contact__isnull=False)
+    assert online.exists()
+    assert sum(1 for s in online if s.payload.get("adults")) > online.count() / 2
 
 
 # ----------------------------------------------------------------- strategy

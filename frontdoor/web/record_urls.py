@@ -1,0 +1,27 @@
+"""Correcting and completing records (docs/records.md)."""
+
+from django.urls import path
+
+from frontdoor.web import records
+
+urlpatterns = [
+    path("people/<int:pk>/", records.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", records.person_edit, name="person-edit"),
+    path("people/<int:pk>/addresses/new/", records.address_add, name="person-address-add"),
+    path(
+        "people/<int:pk>/addresses/<int:address_pk>/moved-out/",
+        records.address_moved_out,
+        name="person-address-moved-out",
+    ),
+    path("people/<int:pk>/names/new/", records.alias_add, name="person-alias-add"),
+    path(
+        "people/<int:pk>/names/<int:alias_pk>/remove/",
+        records.alias_remove,
+        name="person-alias-remove",
+    ),
+    path("children/<int:pk>/adults/new/", records.child_adult_add, name="child-adult-add"),
+    path("contacts/<int:pk>/adults/new/", records.contact_adult_add, name="contact-adult-add"),
+    path("contacts/<int:pk>/edit/", records.contact_edit, name="contact-edit"),
+    path("relationships/<int:pk>/edit/", records.relationship_edit, name="relationship-edit"),
+    path("relationships/<int:pk>/end/", records.relationship_end, name="relationship-end"),
+]
