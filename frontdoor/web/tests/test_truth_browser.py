@@ -1,10 +1,13 @@
 """The journey tells the truth, in real Chromium with an axe scan of every page: an
 immediate-risk referral from a police system tops the screening queue; a manager sends a
-decision back; the worker decides again; the manager signs it off; the referrer is told."""
+decision back; the worker decides again; the manager signs it off; then the contact is found
+by its reference, the child's date of birth is corrected, and a parent and an alleged
+perpetrator are added to the household."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +15,9 @@ import time_machine
 
 from frontdoor.accounts.models import ApiScope
 from frontdoor.accounts.services import api_token_issue
+from frontdoor.intake.models import Contact
 from frontdoor.mash.models import Decision, DecisionStatus
+from frontdoor.people.models import Person, Relationship
 from frontdoor.testing.factories import local, referral_document
 from frontdoor.web.tests.browser import Journey, chromium_page
 
@@ -22,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = local(2026, 3, 11, 10)
 
 
-def test_immediate_risk_first_and_a_manager_who_disagrees(
+def test_immediate_risk_first_a_manager_who_disagrees_and_a_record_corrected(
     live_server: Any, org: Any, mash_worker: Any, mash_manager: Any, contact_officer: Any
 ) -> None:
     with time_machine.travel(NOW, tick=True):
@@ -124,7 +129,51 @@ def _journey(live_server: Any, org: Any) -> None:
         page.get_by_label("Your management oversight").fill("Agreed: convene today.")
         j.submit("Record my review")
         assert "Transfer request" in j.main
+
+        # The contact centre finds the contact by its reference, typed in lower case...
+        contact = Contact.objects.get(children__child__first_name="Kai")
+        j.sign_in("contact_officer")
+        j.follow("Find work")
+        page.get_by_label("Reference", exact=True).fill(contact.reference.lower())
+        j.submit("Search")
+        assert page.get_by_role("heading", level=1).inner_text() == f"Contact {contact.reference}"
+
+        # ...the child's date of birth was misheard: corrected, with the reason.
+        j.follow("Kai Urgent")
+        j.follow("Correct or complete Kai Urgent's details")
+        j.date("date_of_birth", date(2019, 3, 2))
+        page.get_by_label("Why are you changing the record?").fill(
+            "The police system swapped day and month; the school confirmed 2 March."
+        )
+        j.submit("Save the corrections")
+        assert "was 3 February 2019, now 2 March 2019" in j.main
+
+        # ...and the household: the mother, with parental responsibility, and her partner,
+        # who the police say assaulted her in front of Kai.
+        j.go(f"/contacts/{contact.pk}/")
+        for first, last, relation, pr, alleged in (
+            ("Tara", "Urgent", "Parent", "Yes", "No"),
+            ("Lee", "Marsh", "Parent's partner", "No", "Yes"),
+        ):
+            j.follow("Add a parent, carer or other adult")
+            page.get_by_label("First name").fill(first)
+            page.get_by_label("Last name").fill(last)
+            j.choose("How are they related to the child?", relation)
+            j.choose("Do they have parental responsibility?", pr)
+            j.choose("Do they live in the child's household?", "Yes")
+            j.choose(
+                "Are they alleged to have harmed the child, or to pose a risk to them?", alleged
+            )
+            j.submit("Save the person")
         assert j.broken == [], j.broken
+
+    kai = Person.objects.get(first_name="Kai")
+    assert kai.date_of_birth == date(2019, 3, 2)
+    household = {
+        (r.person.first_name, r.parental_responsibility, r.alleged_perpetrator)
+        for r in Relationship.objects.filter(child=kai).select_related("person")
+    }
+    assert household == {("Tara", True, False), ("Lee", False, True)}
 
     statuses = list(Decision.objects.order_by("recorded_at").values_list("status", flat=True))
     assert statuses == [DecisionStatus.SENT_BACK, DecisionStatus.SIGNED_OFF]
