@@ -146,7 +146,7 @@ def _journey(live_server: Any, org: Any) -> None:
             "The police system swapped day and month; the school confirmed 2 March."
         )
         j.submit("Save the corrections")
-        assert "was 3 February 2019, now 2 March 2019" in j.main
+        assert "was 3 Feb 2019, now 2 Mar 2019" in j.main
 
         # ...and the household: the mother, with parental responsibility, and her partner,
         # who the police say assaulted her in front of Kai.
