@@ -50,6 +50,12 @@ class Event(models.Model):
 class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     CHANGE = "change", "Changed"
+    #: A data protection officer or auditor read the child's access log. The audit pages
+    #: name the child only to someone who may see it ("Restricted record (record N)" to
+    #: anyone else), so the restricted-record guard does not refuse this action.
+    AUDIT = "audit", "Audited"
+    #: The restricted-record guard refused a view or a change (``reason`` says which).
+    REFUSED = "refused", "Refused"
 
 
 class AccessLogEntry(models.Model):

@@ -23,14 +23,16 @@ from frontdoor.restricted.selectors import child_reference, hidden_child_ids, si
 
 
 class RestrictedRecord(PermissionDenied):
-    """The user may not see ``child``: its record is restricted (break-glass may open it)."""
+    """The user may not see ``child`` (nor any of ``children``): its record is restricted
+    (break-glass may open it)."""
 
-    def __init__(self, child: Person) -> None:
+    def __init__(self, child: Person, children: list[Person] | None = None) -> None:
         super().__init__(
             f"This child's record is restricted ({child_reference(child)}): only named people "
             "may see it. To open it, give your reason on its break-glass page."
         )
         self.child = child
+        self.children = children or [child]
 
 
 #: (user id, child id) pairs a break-glass grant is being made for, in this context: the log
@@ -64,13 +66,17 @@ def any_restricted(child_ids: list[int]) -> bool:
 
 
 def restricted_guard(user: Any, children: list[Person], action: AccessAction) -> None:
-    """Refuse a signed-in user any restricted child they are not on and hold no grant for."""
-    if not children or not signed_in(user):
+    """Refuse a signed-in user any restricted child they are not on and hold no grant for.
+
+    An audit of a child's access log (``AUDIT``) is not refused: the audit pages show a child
+    the user may not see as its record number only (``frontdoor.people.masking``).
+    """
+    if not children or not signed_in(user) or action == AccessAction.AUDIT:
         return
     if not any_restricted([int(c.pk) for c in children]):
         return
     hidden = hidden_child_ids(user, [c.pk for c in children])
     opened = _OPENING.get()
-    for child in children:
-        if child.pk in hidden and (user.pk, child.pk) not in opened:
-            raise RestrictedRecord(child)
+    refused = [c for c in children if c.pk in hidden and (user.pk, c.pk) not in opened]
+    if refused:
+        raise RestrictedRecord(refused[0], refused)

@@ -15,6 +15,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+# Re-exported: how a hidden child is named.
+from frontdoor.people.masking import child_reference as child_reference
+from frontdoor.people.masking import masked_label as masked_label
 from frontdoor.people.models import Person
 from frontdoor.restricted.models import BreakGlass, Restriction, RestrictionMember
 
@@ -28,16 +31,6 @@ def break_glass_minutes() -> int:
 
 def break_glass_period() -> timedelta:
     return timedelta(minutes=break_glass_minutes())
-
-
-def child_reference(child: Person | int) -> str:
-    """How a restricted child is named to those who may not see it: its record number."""
-    pk = child if isinstance(child, int) else child.pk
-    return f"record {pk}"
-
-
-def masked_label(child: Person | int) -> str:
-    return f"Restricted record ({child_reference(child)})"
 
 
 def signed_in(user: Any) -> bool:
