@@ -73,10 +73,12 @@ def masked_label(person: Any) -> str:
 
 # ------------------------------------------------------------------ attributes in templates
 
-#: By model: how to find the person a row belongs to, and the attributes that identify them
-#: (each with what a viewer who may not see the person is shown instead). Registered by
-#: ``frontdoor.people.models``; another app may register a model of its own that holds a
-#: person's identifying details.
+#: By model (or any class a template reads): how to find the person a row belongs to (an id,
+#: or a tuple of ids for a row about several), and the attributes that identify them (each
+#: with what a viewer who may not see the person is shown instead). Registered by
+#: ``frontdoor.people.models``; another app registers its own class that holds a person's
+#: identifying details (``frontdoor.matching``: a duplicate proposal's reasons quote both
+#: names).
 Mask = Callable[[Any], Any]
 _MASKED_MODELS: dict[type, tuple[Callable[[Any], Any], dict[str, Mask]]] = {}
 #: Attributes never masked on a registered row: what links it, not what it says.
@@ -107,7 +109,13 @@ def masked_attribute(obj: Any, name: str) -> Any:
         return SHOWN
     person_id, masks = spec
     mask = masks.get(name)
-    if mask is None or not masked(person_id(obj)):
+    if mask is None:
+        return SHOWN
+    ids = person_id(obj)
+    if isinstance(ids, tuple):
+        if not any(masked(pk) for pk in ids):
+            return SHOWN
+    elif not masked(ids):
         return SHOWN
     return mask(obj)
 

@@ -19,7 +19,12 @@ from django.db import connection
 from frontdoor.audit.models import AccessAction
 from frontdoor.people.models import Person
 from frontdoor.restricted.models import Restriction
-from frontdoor.restricted.selectors import child_reference, hidden_child_ids, signed_in
+from frontdoor.restricted.selectors import (
+    child_reference,
+    hidden_child_ids,
+    restricted_record_of,
+    signed_in,
+)
 
 
 class RestrictedRecord(PermissionDenied):
@@ -50,17 +55,29 @@ def opening(user: Any, child: Person) -> Iterator[None]:
 
 
 def any_restricted(child_ids: list[int]) -> bool:
-    """Is any of these children restricted now? The guard runs on every logged access, and
-    almost no child is restricted, so this is one small indexed query (through the partial
-    unique index on a child's live restriction) without the ORM's cost of building one."""
-    table = connection.ops.quote_name(Restriction._meta.db_table)
-    child = connection.ops.quote_name(Restriction._meta.get_field("child").column)
-    lifted = connection.ops.quote_name(Restriction._meta.get_field("lifted_at").column)
+    """Is any of these children restricted now, or merged into a record that is? The guard
+    runs on every logged access, and almost no child is restricted, so this is one small
+    indexed query (through the partial unique index on a child's live restriction, and the
+    merged-into chain of each child, empty for almost all) without the ORM's cost of building
+    one."""
+    q = connection.ops.quote_name
+    table = q(Restriction._meta.db_table)
+    child = q(Restriction._meta.get_field("child").column)
+    lifted = q(Restriction._meta.get_field("lifted_at").column)
+    people = q(Person._meta.db_table)
+    pk = q(Person._meta.pk.column)  # type: ignore[union-attr]
+    merged_into = q(Person._meta.get_field("merged_into").column)
     marks = ", ".join(["%s"] * len(child_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {table} WHERE {lifted} IS NULL AND {child} IN ({marks}) LIMIT 1",
-            child_ids,
+            f"WITH RECURSIVE up(id) AS ("
+            f"SELECT {merged_into} FROM {people} WHERE {pk} IN ({marks}) "
+            f"AND {merged_into} IS NOT NULL "
+            f"UNION SELECT p.{merged_into} FROM {people} p JOIN up ON p.{pk} = up.id "
+            f"WHERE p.{merged_into} IS NOT NULL) "
+            f"SELECT 1 FROM {table} WHERE {lifted} IS NULL "
+            f"AND ({child} IN ({marks}) OR {child} IN (SELECT id FROM up)) LIMIT 1",
+            [*child_ids, *child_ids],
         )
         return cursor.fetchone() is not None
 
@@ -79,4 +96,10 @@ def restricted_guard(user: Any, children: list[Person], action: AccessAction) ->
     opened = _OPENING.get()
     refused = [c for c in children if c.pk in hidden and (user.pk, c.pk) not in opened]
     if refused:
-        raise RestrictedRecord(refused[0], refused)
+        # Break-glass opens the record that is restricted (a merged record is opened through
+        # the record it was merged into).
+        first = refused[0]
+        restricted = restricted_record_of(first)
+        if restricted != first.pk:
+            first = Person.objects.get(pk=restricted)
+        raise RestrictedRecord(first, refused)
