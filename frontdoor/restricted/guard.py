@@ -65,7 +65,7 @@ def any_restricted(child_ids: list[int]) -> bool:
     child = q(Restriction._meta.get_field("child").column)
     lifted = q(Restriction._meta.get_field("lifted_at").column)
     people = q(Person._meta.db_table)
-    pk = q(Person._meta.pk.column)  # type: ignore[union-attr]
+    pk = q(Person._meta.pk.column)
     merged_into = q(Person._meta.get_field("merged_into").column)
     marks = ", ".join(["%s"] * len(child_ids))
     with connection.cursor() as cursor:

@@ -3,10 +3,12 @@ the break-glass page (reads) or a 403 (writes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import cast
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -31,15 +33,16 @@ class RestrictedRecordMiddleware:
     rolled back: ``frontdoor.audit.refusals``).
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         viewer = RequestViewer(lambda: getattr(request, "user", None))
         with refusals_kept(request.path), viewing(viewer):
             response = self.get_response(request)
-        if response.streaming:
-            response.streaming_content = streamed_for(viewer, response.streaming_content)
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            chunks = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = streamed_for(viewer, chunks)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.test import Client
@@ -224,11 +224,14 @@ def leak_world_build() -> LeakWorld:
         concern=f"{found.first_name}'s teacher saw bruising on her arm and her neck.",
     )
     users = dict(restricted.users)
-    owner = User.objects.filter(username=OWNER).first() or UserFactory(
-        username=OWNER,
-        role=Role.MASH_MANAGER,
-        team=org_team("mash"),
-        agency=org_agency("council"),
+    owner = User.objects.filter(username=OWNER).first() or cast(
+        User,
+        UserFactory(
+            username=OWNER,
+            role=Role.MASH_MANAGER,
+            team=org_team("mash"),
+            agency=org_agency("council"),
+        ),
     )
     by_first_name = {i.first_name: i for i in naming.identities.values()}
     children: dict[str, tuple[Any, Identity]] = {}

@@ -72,7 +72,7 @@ def test_the_owner_and_the_named_see_the_child(
 ) -> None:
     restrict(child, named=(mash_worker,))
     for user in (mash_manager, mash_worker):
-        with viewing(RequestViewer(lambda user=user: user)):
+        with viewing(RequestViewer(lambda: user)):  # noqa: B023 (used at once)
             assert child.full_name == "Sam Example"
             assert "9434765919" in shown(child)
 

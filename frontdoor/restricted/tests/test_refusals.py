@@ -170,7 +170,7 @@ def test_the_dpo_audits_who_accessed_a_restricted_record_and_exports_it_masked(
     assert "head_of_service" in page and REASON in page
     title = export_page.content.decode()
     assert f"Export who accessed Restricted record (record {child.pk})" in title
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode())))
     assert {r[7] for r in rows[1:]} == {f"Restricted record (record {child.pk})"}
     for text in (page, title, str(rows)):
         assert child.first_name not in text and child.last_name not in text
