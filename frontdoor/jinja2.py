@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from frontdoor.people.masking import SHOWN, masked_attribute
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -44,9 +46,29 @@ def assessment_may_start(user: Any, transfer: Any) -> bool:
     return can_start_assessment(user, transfer)
 
 
+class FrontDoorEnvironment(Environment):
+    """Every attribute a template reads passes ``masked_attribute``: a restricted child's
+    identifying details (name, date of birth, NHS number, UPN, addresses, aliases ...) are
+    masked for a reader who may not see the child, whatever the template asks for
+    (``frontdoor.people.masking``)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        shown = masked_attribute(obj, attribute)
+        if shown is SHOWN:
+            return super().getattr(obj, attribute)
+        return shown
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str):
+            shown = masked_attribute(obj, argument)
+            if shown is not SHOWN:
+                return shown
+        return super().getitem(obj, argument)
+
+
 def environment(**options: Any) -> Environment:
     base_loader = options.pop("loader")
-    env = Environment(**options)
+    env = FrontDoorEnvironment(**options)
     govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})
     env.loader = ChoiceLoader([base_loader, govuk])
     env.globals.update(

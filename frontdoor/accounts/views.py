@@ -194,6 +194,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return _end_locked(request)
         if form.is_valid() and two_factor_check(device, form.cleaned_data["code"]):
             otp_login(request, device)
+            # A new session key now the sign-in is complete (it was rotated at the password
+            # too): a key seen before the second factor is worth nothing after it.
+            request.session.cycle_key()
             sign_in_record(
                 kind=SignInEventKind.SIGNED_IN,
                 username=user.get_username(),
@@ -230,6 +233,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and two_factor_confirm(device=device, code=form.cleaned_data["code"]):
             device.refresh_from_db()
             otp_login(request, device)
+            request.session.cycle_key()  # as after the code (see two_factor)
             sign_in_record(
                 kind=SignInEventKind.TWO_FACTOR_ENROLLED,
                 username=user.get_username(),

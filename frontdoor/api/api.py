@@ -106,7 +106,6 @@ from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import candidates_for
 from frontdoor.people.identifiers import nhs_number_valid
 from frontdoor.people.models import Person
-from frontdoor.restricted.selectors import hidden_child_ids, masked_label
 from frontdoor.work.clocks import enquiry_clock, request_clock, signoff_clock
 from frontdoor.work.queues import WorkItem, front_door_overview, my_queue, team_queue
 
@@ -352,7 +351,13 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def _log_view(request: HttpRequest, children: Iterable[Person], record: Model) -> None:
+def _log_view(
+    request: HttpRequest,
+    children: Iterable[Person],
+    record: Model,
+    *,
+    fields: Iterable[str] = (),
+) -> None:
     access_log_record(
         user=_user(request),
         children=children,
@@ -360,6 +365,7 @@ def _log_view(request: HttpRequest, children: Iterable[Person], record: Model) -
         action=AccessAction.VIEW,
         at=timezone.now(),
         path=request.path,
+        fields=fields,
     )
 
 
@@ -510,12 +516,12 @@ def _request_detail(pr: PartnerRequest, now: datetime) -> RequestDetail:
     )
 
 
-def _work_item(item: WorkItem, hidden: frozenset[int] | set[int] = frozenset()) -> WorkItemOut:
-    """``hidden``: restricted children the user may not see, named by record number only."""
+def _work_item(item: WorkItem) -> WorkItemOut:
+    """A restricted child the user may not see is named by its record number only."""
     return WorkItemOut(
         stage=item.stage,
         child_id=item.child.pk,
-        child_name=masked_label(item.child) if item.child.pk in hidden else item.child.full_name,
+        child_name=item.child.full_name,
         reference=item.reference,
         rating=cast(Any, item.rating),
         owner=item.owner,
@@ -632,24 +638,21 @@ def search_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOu
     found = candidates_for(_search_record(query), limit=query.limit)
     # A restricted record the user may not see is still found (so it is not made twice) but
     # shown masked, without its details, and so not read or logged.
-    hidden = hidden_child_ids(_user(request), [c.person.pk for c in found])
     for candidate in found:
-        if candidate.person.pk not in hidden:
+        if not candidate.person.is_masked:
             _log_view(request, [candidate.person], candidate.person)
     return ChildSearchOut(
         count=len(found),
         results=[
             ChildMatchOut(
-                child=ChildOut(id=c.person.pk, name=masked_label(c.person), date_of_birth=None)
-                if c.person.pk in hidden
-                else ChildOut.of(c.person),
+                child=ChildOut.of(c.person),
                 weight=c.weight,
                 confidence=c.confidence,  # type: ignore[arg-type]
                 summary="Restricted record: only the people named on it may see its details"
-                if c.person.pk in hidden
+                if c.person.is_masked
                 else c.score.summary,
                 reasons=[]
-                if c.person.pk in hidden
+                if c.person.is_masked
                 else [
                     MatchReasonOut(field=f.field, level=f.level, weight=f.weight, reason=f.reason)
                     for f in c.score.fields
@@ -679,12 +682,11 @@ def queue(request: HttpRequest, scope: Literal["mine", "team"] = "mine") -> Queu
     now = timezone.now()
     user = _user(request)
     items = my_queue(user, now) if scope == "mine" else team_queue(user, now)
-    hidden = hidden_child_ids(user, {item.child.pk for item in items})
     return QueueOut(
         scope=scope,
         generated_at=now,
         count=len(items),
-        items=[_work_item(item, hidden) for item in items],
+        items=[_work_item(item) for item in items],
     )
 
 
@@ -692,13 +694,16 @@ def queue(request: HttpRequest, scope: Literal["mine", "team"] = "mine") -> Queu
 
 
 class RequestPagination(LimitOffsetPagination):
-    """`limit` (1-100, default 20) and `offset`; each row is built by `build`."""
+    """`limit` (1-100, default 20) and `offset`; the page's rows are built by
+    `build(rows, request)`."""
 
     class Input(LimitOffsetPagination.Input):
         limit: int = Field(20, ge=1, le=MAX_PAGE, description="How many to return (at most 100).")
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many to skip.")
 
-    def __init__(self, *, build: Callable[[Any], Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *, build: Callable[[list[Any], HttpRequest], list[Any]], **kwargs: Any
+    ) -> None:
         super().__init__(max_limit=MAX_PAGE, **kwargs)
         self.build = build
 
@@ -706,7 +711,7 @@ class RequestPagination(LimitOffsetPagination):
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        page[self.items_attribute] = [self.build(row) for row in page[self.items_attribute]]
+        page[self.items_attribute] = self.build(list(page[self.items_attribute]), request)
         return page
 
 
@@ -720,10 +725,12 @@ requests_router = Router(tags=["Partner information requests"])
     operation_id="listRequests",
     summary="The information requests I may see, open ones first",
 )
-@paginate(RequestPagination, build=lambda pr: _request_summary(pr, timezone.now()))
+@paginate(RequestPagination, build=lambda rows, request: _request_page(request, rows))
 def list_requests(request: HttpRequest) -> QuerySet[PartnerRequest]:
     """Partner practitioners see their own agency's requests; MASH staff and auditors see
-    all. Open requests come first, soonest due first; then answered ones, newest first."""
+    all. Open requests come first, soonest due first; then answered ones, newest first.
+    Each child named is recorded in its access log; a restricted record the user may not see
+    is named "Restricted record (record N)" (and not logged as read)."""
     due_while_open = Case(When(status=RequestStatus.SENT, then=F("due_at")), default=None)
     return (
         visible_requests(_user(request), _requests_qs())
@@ -736,6 +743,15 @@ def list_requests(request: HttpRequest) -> QuerySet[PartnerRequest]:
         )
         .order_by("closed", due_while_open.asc(nulls_last=True), "-sent_at", "-id")
     )
+
+
+def _request_page(request: HttpRequest, rows: list[PartnerRequest]) -> list[RequestSummary]:
+    """One page of the requests list: each child named on it is logged as viewed."""
+    now = timezone.now()
+    for pr in rows:
+        if not pr.enquiry.child.is_masked:
+            _log_view(request, [pr.enquiry.child], pr, fields=("child_name",))
+    return [_request_summary(pr, now) for pr in rows]
 
 
 def _visible_request(request: HttpRequest, pk: int) -> PartnerRequest:

@@ -168,7 +168,13 @@ class ChildOut(Schema):
 
     @classmethod
     def of(cls, child: Person) -> ChildOut:
-        return cls(id=child.pk, name=child.full_name, date_of_birth=child.date_of_birth)
+        """A restricted record the caller may not see: "Restricted record (record N)" and no
+        date of birth (``frontdoor.people.masking``)."""
+        return cls(
+            id=child.pk,
+            name=child.full_name,
+            date_of_birth=None if child.is_masked else child.date_of_birth,
+        )
 
 
 class ChildSearchIn(Schema):

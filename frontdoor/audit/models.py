@@ -52,6 +52,12 @@ class AccessAction(models.TextChoices):
     CHANGE = "change", "Changed"
     #: Listed in a file the user downloaded (a work list as CSV, an export).
     EXPORT = "export", "Downloaded"
+    #: A data protection officer or auditor read the child's access log. The audit pages
+    #: name the child only to someone who may see it ("Restricted record (record N)" to
+    #: anyone else), so the restricted-record guard does not refuse this action.
+    AUDIT = "audit", "Audited"
+    #: The restricted-record guard refused a view or a change (``reason`` says which).
+    REFUSED = "refused", "Refused"
 
 
 class AccessLogEntry(models.Model):

@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from frontdoor.audit.models import AccessAction, AccessLogEntry, Event
+from frontdoor.audit.refusals import Refusal, refusal_note
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -82,13 +84,31 @@ def access_log_record(
 ) -> None:
     """Log that ``user`` viewed or changed the data of each child, through ``record``.
 
-    Every guard runs first, so a refused access is neither logged as done nor shown. With no
-    user (a partner system's API token, a referrer's outcome link), ``agency`` names who it was
-    where known; ``fields`` names what was shown or changed and ``reason`` the reason given.
+    Every guard runs first, so a refused access is neither logged as done nor shown: it is
+    logged as ``REFUSED`` instead (``frontdoor.audit.refusals``) and the guard's
+    ``PermissionDenied`` goes on up. With no user (a partner system's API token, a referrer's
+    outcome link), ``agency`` names who it was where known; ``fields`` names what was shown or
+    changed and ``reason`` the reason given.
     """
     children = list({c.pk: c for c in children}.values())
-    for guard in _GUARDS:
-        guard(user, children, action)
+    try:
+        for guard in _GUARDS:
+            guard(user, children, action)
+    except PermissionDenied as refused:
+        refused_children = getattr(refused, "children", None) or children
+        refusal_note(
+            Refusal(
+                user=user,
+                child_ids=tuple(int(c.pk) for c in refused_children),
+                record_type=record._meta.model_name or "",
+                record_id=int(record.pk),
+                attempted=action,
+                at=at,
+                path=path,
+                fields=tuple(fields),
+            )
+        )
+        raise
     role = getattr(user, "role", "") or ""
     agency = getattr(getattr(user, "agency", None), "code", "") or agency
     AccessLogEntry.objects.bulk_create(
@@ -232,7 +252,7 @@ def audit_export_log(
             user=by,
             children=children,
             record=record,
-            action=AccessAction.VIEW,
+            action=AccessAction.AUDIT,
             at=at or timezone.now(),
             path=path,
             fields=["access_log"],

@@ -1,8 +1,12 @@
 """The data protection officer's pages: who accessed a child, what a user accessed, exports.
 
 Both lists are access log entries, newest first, paged by keyset. Showing them is itself an
-access (logged as a view of each child shown); an export asks for a reason and is logged with
-it before the file is written.
+access (logged as an ``AUDIT`` of each child shown); an export asks for a reason and is logged
+with it before the file is written. A restricted child the reader may not see is shown as
+"Restricted record (record N)" (``frontdoor.people.masking``), so these pages are never
+refused: the data protection officer and auditors can always see who accessed a restricted
+record and what a user accessed, break-glass uses and refused attempts included. An auditor
+(who may break the glass) is offered the break-glass page to see the child's name.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from frontdoor.accounts.access import Perm
+from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
 from frontdoor.accounts.models import Role, User
 from frontdoor.audit.chain import CHAINS
@@ -26,6 +30,7 @@ from frontdoor.audit.models import AccessAction, ChainHead
 from frontdoor.audit.selectors import access_entries, access_page, cursor_parse, record_label
 from frontdoor.audit.services import access_log_record, audit_export_log
 from frontdoor.people.models import Person
+from frontdoor.restricted.middleware import break_glass_url
 from frontdoor.web.downloads import csv_cell
 from frontdoor.web.pages import run_service
 
@@ -37,7 +42,7 @@ CSV_HEADER = [
     "User",
     "Role",
     "Agency",
-    "Viewed or changed",
+    "Access",
     "Child record number",
     "Child",
     "Record",
@@ -53,12 +58,19 @@ def _role(value: str) -> str:
     return str(ROLE_LABELS.get(value, value))
 
 
+ACTION_LABELS = dict(AccessAction.choices)
+
+
+def _action(value: str) -> str:
+    return str(ACTION_LABELS.get(value, value))
+
+
 def _log_shown(request: HttpRequest, children: Iterable[Person], record: Any) -> None:
     access_log_record(
         user=request.user,  # type: ignore[arg-type]
         children=children,
         record=record,
-        action=AccessAction.VIEW,
+        action=AccessAction.AUDIT,
         at=timezone.now(),
         path=request.path,
         fields=["access_log"],
@@ -85,6 +97,7 @@ def _page_context(request: HttpRequest, qs: Any) -> dict[str, Any]:
         "query": _filter_query(request),
         "role_label": _role,
         "record_label": record_label,
+        "action_label": _action,
     }
 
 
@@ -114,9 +127,21 @@ def audit_child(request: HttpRequest) -> HttpResponse:
             since=form.since(),
             until=form.until(),
         )
-        context.update(_page_context(request, qs), child=child, filtered_user=user)
+        context.update(
+            _page_context(request, qs),
+            child=child,
+            filtered_user=user,
+            break_glass=_break_glass(request, child),
+        )
         _log_shown(request, [child], child)
     return render(request, "audit/child.html", context)
+
+
+def _break_glass(request: HttpRequest, child: Person) -> str:
+    """The break-glass page for a child hidden from the reader, if they may break the glass."""
+    if not child.is_masked or not can(request.user, Perm.BREAK_GLASS):
+        return ""
+    return break_glass_url(child.pk, request.get_full_path())
 
 
 @requires(Perm.AUDIT_VIEW)
@@ -197,6 +222,9 @@ def _export(
         return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
     qs, children, record, filename, context = build(form)
     export = ExportForm(request.POST if request.method == "POST" else None)
+    named = context.pop("named", [])
+    if request.method == "GET" and named:
+        _log_shown(request, named, record)  # the page names the child
     if request.method == "POST" and export.is_valid():
 
         def log() -> bool:
@@ -242,7 +270,7 @@ def audit_child_export(request: HttpRequest) -> HttpResponse | StreamingHttpResp
             lambda: [child],
             child,
             f"access-log-child-{child.pk}-{stamp}.csv",
-            {"title": f"Export who accessed {child.full_name}"},
+            {"title": f"Export who accessed {child.full_name}", "named": [child]},
         )
 
     return _export(request, ChildAccessForm(request.GET), back="audit-child", build=build)

@@ -1,5 +1,7 @@
 """The demo's restricted records: a staff member's relative, a high-profile case and one more,
-each with named users, and one past break-glass use with its alert.
+each with named users, one past break-glass use with its alert, and one refused attempt (a
+contact officer who opened the relative's record without breaking the glass: the data
+protection officer sees it, as "Refused", in the audit trail).
 
 Run after the generator's history exists. The staff member's relative has an open MASH
 enquiry, so ``mash.worker`` (not named on it) sees it masked in the team queue and is sent to
@@ -13,11 +15,14 @@ import random
 from datetime import datetime, timedelta
 
 from frontdoor.accounts.models import User
+from frontdoor.audit.models import AccessAction
+from frontdoor.audit.services import access_log_record
 from frontdoor.demo.intake import QuietChannel
 from frontdoor.mash.models import Enquiry, EnquiryStatus
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import message_deliver
 from frontdoor.people.models import Person, PersonKind
+from frontdoor.restricted.guard import RestrictedRecord
 from frontdoor.restricted.models import BreakGlass, Restriction, RestrictionCategory
 from frontdoor.restricted.selectors import live_restrictions
 from frontdoor.restricted.services import break_glass_open, restriction_create
@@ -39,7 +44,12 @@ def _free(children: list[Person]) -> list[Person]:
 
 def demo_restricted(*, now: datetime, rng: random.Random) -> dict[str, int]:
     """Restrict two or three children, name who may see them, and break the glass once."""
-    counts = {"restricted_records": 0, "named_users": 0, "break_glass_uses": 0}
+    counts = {
+        "restricted_records": 0,
+        "named_users": 0,
+        "break_glass_uses": 0,
+        "refused_attempts": 0,
+    }
     if Restriction.objects.exists():
         return counts  # already made: running the demo area again adds nothing
     manager = _user("mash.manager")
@@ -126,6 +136,21 @@ def demo_restricted(*, now: datetime, rng: random.Random) -> dict[str, int]:
             at=now - timedelta(days=3, hours=rng.randint(1, 5)),
         )
         counts["break_glass_uses"] += 1
+    # One refused attempt: the guard refuses the contact officer and logs it.
+    officer = _user("contact.officer")
+    if plans and officer is not None:
+        child = plans[0][0]
+        try:
+            access_log_record(
+                user=officer,
+                children=[child],
+                record=child,
+                action=AccessAction.VIEW,
+                at=now - timedelta(days=2, hours=rng.randint(1, 5)),
+                path=f"/children/{child.pk}/",
+            )
+        except RestrictedRecord:
+            counts["refused_attempts"] += 1
     # Its alert emails are delivered quietly, like the rest of the history's.
     channel = QuietChannel(rng)
     pending = Message.objects.filter(status="pending", about__startswith="breakglass:")

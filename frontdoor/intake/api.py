@@ -200,7 +200,8 @@ def json_upload_checks(request: HttpRequest) -> None:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = 0  # Django reads such a body as empty
+        # (ContentLengthMiddleware answers first; Django could not read such a body.)
+        raise HttpError(400, "The Content-Length header must be a whole number of bytes.") from None
     if length > limit:
         raise HttpError(
             413, f"The request body is {length} bytes; this API accepts at most {limit} bytes."

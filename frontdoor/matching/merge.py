@@ -27,6 +27,7 @@ from frontdoor.matching.scorer import MatchScore, score
 from frontdoor.matching.selectors import people_for_matching, record_for_person
 from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.models import Alias, Person
+from frontdoor.restricted.selectors import live_restrictions
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -316,6 +317,13 @@ def person_merge(
         different = known_different(k, m)
         if different:
             errors["merged"] = f"{different[0]}, so they are two different children"
+        if live_restrictions().filter(child_id=m.pk).exists():
+            # Its restriction would stay on a record nobody opens, while its history showed
+            # on the kept record: keep the restricted record instead.
+            errors["merged"] = (
+                f"{_describe(m)} is a restricted record: keep it and merge the other record "
+                "into it, or lift its restriction first"
+            )
         locked_pair = _lock_pair(k.pk, m.pk)
         if pair is not None and (locked_pair is None or locked_pair.pk != pair.pk):
             errors["pair"] = "That proposal is not about these two records"

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from frontdoor.people.masking import masked_model_register
+
 
 class MatchKey(models.Model):
     """One blocking key of one person (see ``keys.py``); rewritten whenever the person is."""
@@ -157,3 +159,13 @@ class DuplicateScan(models.Model):
 
     def __str__(self) -> str:
         return f"Duplicate scan {self.name} at key {self.key_mark}"
+
+
+#: A duplicate proposal's reasons quote both names: a reader who may not see one of the two
+#: (a restricted record) is told this instead (``frontdoor.people.masking``).
+RESTRICTED_PAIR_REASON = "Restricted record: only the people named on it may see why"
+masked_model_register(
+    DuplicatePair,
+    person_id=lambda pair: (pair.first_id, pair.second_id),
+    masks={"reasons": lambda pair: [["", "", 0, RESTRICTED_PAIR_REASON]]},
+)

@@ -14,9 +14,16 @@ from frontdoor.intake.models import ContactChild, Referral
 from frontdoor.mash.models import Enquiry
 from frontdoor.matching.duplicates import known_different
 from frontdoor.matching.merge import merge_undo_blockers, relation_label
-from frontdoor.matching.models import DuplicatePair, DuplicateStatus, MatchSettings, PersonMerge
+from frontdoor.matching.models import (
+    RESTRICTED_PAIR_REASON,
+    DuplicatePair,
+    DuplicateStatus,
+    MatchSettings,
+    PersonMerge,
+)
 from frontdoor.matching.scorer import FIELD_LABELS, MatchScore, score
 from frontdoor.matching.selectors import confidence_for, match_settings, record_for_person
+from frontdoor.people.masking import masked_model_register
 from frontdoor.people.models import Address, Alias, Person, PersonKind
 from frontdoor.protection.models import Transfer
 
@@ -421,3 +428,13 @@ def merge_for_page(pk: int) -> PersonMerge | None:
         .filter(pk=pk)
         .first()
     )
+
+
+#: What a reviewer is told about a proposal with a restricted record they may not see: the
+#: reasons quote both names, so they are not shown (``frontdoor.people.masking``).
+RESTRICTED_REASON = RESTRICTED_PAIR_REASON.lower()
+masked_model_register(
+    QueueRow,
+    person_id=lambda row: (row.pair.first_id, row.pair.second_id),
+    masks={"reasons": lambda row: [RESTRICTED_REASON]},
+)

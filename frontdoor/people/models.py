@@ -7,6 +7,16 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
+from frontdoor.people.masking import (
+    blank,
+    masked,
+    masked_label,
+    masked_model_register,
+    nothing,
+    related_none,
+    returns,
+)
+
 
 class PersonKind(models.TextChoices):
     CHILD = "child", "Child"
@@ -113,8 +123,17 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        """The name, or "Restricted record (record N)" while the request's viewer may not see
+        this record (``frontdoor.people.masking``)."""
+        if masked(self.pk):
+            return masked_label(self.pk)
         name = f"{self.first_name} {self.last_name}".strip()
         return name or ("Unborn child" if self.expected_date_of_birth else "Name not known")
+
+    @property
+    def is_masked(self) -> bool:
+        """Is this record hidden from the request's viewer (a restricted record)?"""
+        return masked(self.pk)
 
     @property
     def is_unborn(self) -> bool:
@@ -173,6 +192,8 @@ class Address(models.Model):
         ]
 
     def __str__(self) -> str:
+        if masked(self.person_id):
+            return ""
         return ", ".join(p for p in [self.line_1, self.line_2, self.town, self.postcode] if p)
 
 
@@ -231,3 +252,55 @@ class Relationship(models.Model):
     @property
     def is_live(self) -> bool:
         return self.ended_on is None
+
+
+# What a page shows of a person hidden from its viewer (frontdoor.people.masking): the record
+# number stands in for the name, and nothing else that identifies them is shown.
+masked_model_register(
+    Person,
+    person_id=lambda p: p.pk,
+    masks={
+        "full_name": lambda p: masked_label(p.pk),
+        "first_name": lambda p: masked_label(p.pk),
+        "last_name": blank,
+        "date_of_birth": nothing,
+        "expected_date_of_birth": nothing,
+        "nhs_number": blank,
+        "upn": blank,
+        "sex": blank,
+        "gender": blank,
+        "ethnicity": blank,
+        "first_language": blank,
+        "religion": blank,
+        "interpreter_needed": lambda p: False,
+        "is_unborn": lambda p: False,
+        "get_sex_display": returns(""),
+        "get_gender_display": returns(""),
+        "get_ethnicity_display": returns(""),
+        "age_on": returns(None),
+        "aliases": related_none("aliases"),
+        "addresses": related_none("addresses"),
+        "disabilities": related_none("disabilities"),
+        "relationships": related_none("relationships"),
+        "relationships_to": related_none("relationships_to"),
+    },
+)
+masked_model_register(
+    Address,
+    person_id=lambda a: a.person_id,
+    masks={
+        **{name: blank for name in ("line_1", "line_2", "town", "postcode")},
+        "moved_in": nothing,
+        "moved_out": nothing,
+    },
+)
+masked_model_register(
+    Alias,
+    person_id=lambda a: a.person_id,
+    masks={"first_name": blank, "last_name": blank},
+)
+masked_model_register(
+    Disability,
+    person_id=lambda d: d.person_id,
+    masks={"code": blank, "get_code_display": returns("")},
+)

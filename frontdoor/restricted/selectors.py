@@ -2,7 +2,8 @@
 
 ``hidden_child_ids`` is the one question every check asks: of these children, which are
 restricted records this user may not see (not the owner, not named, no live break-glass
-grant)? One query, whatever the number of children.
+grant), or records merged into one? One query, whatever the number of children (and one more
+for the merged records, when anything is hidden).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+# Re-exported: how a hidden child is named.
+from frontdoor.people.masking import child_reference as child_reference
+from frontdoor.people.masking import current_viewer
+from frontdoor.people.masking import masked_label as masked_label
 from frontdoor.people.models import Person
 from frontdoor.restricted.models import BreakGlass, Restriction, RestrictionMember
 
@@ -28,16 +33,6 @@ def break_glass_minutes() -> int:
 
 def break_glass_period() -> timedelta:
     return timedelta(minutes=break_glass_minutes())
-
-
-def child_reference(child: Person | int) -> str:
-    """How a restricted child is named to those who may not see it: its record number."""
-    pk = child if isinstance(child, int) else child.pk
-    return f"record {pk}"
-
-
-def masked_label(child: Person | int) -> str:
-    return f"Restricted record ({child_reference(child)})"
 
 
 def signed_in(user: Any) -> bool:
@@ -76,20 +71,53 @@ def hidden_restrictions(user: Any, now: datetime | None = None) -> QuerySet[Rest
 def hidden_child_ids(
     user: Any, child_ids: Iterable[int] | None = None, *, now: datetime | None = None
 ) -> set[int]:
-    """Of ``child_ids`` (all children when None), the restricted ones ``user`` may not see.
+    """Of ``child_ids`` (all children when None), the restricted ones ``user`` may not see,
+    with every record merged into one of them (at any depth: it is the same child, and its
+    history is shown as that child's).
 
     Nobody signed in (a partner system's token, a referrer's link) is not refused here: those
     routes never show a child's case record.
     """
     if not signed_in(user):
         return set()
-    qs = hidden_restrictions(user, now)
     if child_ids is not None:
         ids = {int(pk) for pk in child_ids}
         if not ids:
             return set()
-        qs = qs.filter(child_id__in=ids)
-    return set(qs.values_list("child_id", flat=True))
+    hidden = set(hidden_restrictions(user, now).values_list("child_id", flat=True))
+    hidden |= merged_into_any(hidden)
+    return hidden if child_ids is None else hidden & ids
+
+
+def merged_into_any(roots: set[int]) -> set[int]:
+    """The records merged into any of ``roots``, at any depth (one query per depth)."""
+    found: set[int] = set()
+    frontier = set(roots)
+    while frontier:
+        frontier = (
+            set(Person.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True))
+            - found
+            - roots
+        )
+        found |= frontier
+    return found
+
+
+def restricted_record_of(child: Person | int) -> int:
+    """The record whose restriction covers ``child``: the child itself, or the record it was
+    merged into that is restricted (``child`` itself when neither is)."""
+    pk = child if isinstance(child, int) else int(child.pk)
+    seen = {pk}
+    current: int | None = pk
+    while current is not None:
+        if live_restrictions().filter(child_id=current).exists():
+            return current
+        current = Person.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if current in seen:
+            break
+        if current is not None:
+            seen.add(current)
+    return pk
 
 
 #: The brief's name for it: which of these children are restricted from this user.
@@ -97,8 +125,12 @@ restricted_ids_for = hidden_child_ids
 
 
 def shown_children(user: Any, children: Iterable[Person]) -> list[Person]:
-    """The children a list may name to ``user`` (the others it shows masked, unread)."""
+    """The children a list may name to ``user`` (the others it shows masked, unread). Asks
+    the request's viewer when it is this user's (one query per request, however many lists)."""
     children = list(children)
+    viewer = current_viewer()
+    if viewer is not None and getattr(viewer, "user", None) is user:
+        return [c for c in children if not viewer.hides(int(c.pk))]
     hidden = hidden_child_ids(user, [c.pk for c in children])
     return [c for c in children if c.pk not in hidden]
 

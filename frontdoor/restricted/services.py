@@ -38,6 +38,7 @@ from frontdoor.restricted.selectors import (
     live_grant,
     live_restrictions,
 )
+from frontdoor.restricted.viewer import viewer_forget
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -131,6 +132,7 @@ def restriction_create(
             },
             reason=restriction.reason,
         )
+    viewer_forget()
     return restriction
 
 
@@ -172,6 +174,7 @@ def restriction_name(
             child=locked.child,
             after={"user": user.username},
         )
+    viewer_forget()
     return member
 
 
@@ -199,6 +202,7 @@ def restriction_unname(
             child=locked.child,
             before={"user": row.user.username},
         )
+    viewer_forget()
     return row
 
 
@@ -229,6 +233,7 @@ def restriction_lift(
             after={"restricted": False},
             reason=locked.lift_reason,
         )
+    viewer_forget()
     return locked
 
 
@@ -333,4 +338,5 @@ def break_glass_open(
             reason=grant.reason,
         )
         _alert(grant, restriction, at)
+    viewer_forget()
     return grant

@@ -1,10 +1,11 @@
-"""Jinja globals: the one way a page names a child who may be a restricted record.
+"""Jinja globals: a child's name and whether it is a restricted record hidden from the reader.
 
-``child_label(child)`` is the child's name, or "Restricted record (record 12)" for a signed-in
-user who may not see it; ``child_hidden(child)`` says which, for a page that shows more than
-the name (date of birth, postcode). Both read ``request.user`` from the template context and
-cost one query per page, however long the list: the ids of the restricted children hidden
-from the user are read once and kept on the request.
+Masking itself happens in ``Person`` and the Jinja environment (``frontdoor.people.masking``):
+``{{ child.full_name }}`` already prints "Restricted record (record 12)" for a signed-in user
+who may not see the child. ``child_label(child)`` is kept as the readable way to say "this
+child's name", and ``child_hidden(child)`` tells a page to leave out what it would have said
+around the details (hints, links to the record). Both ask the request's viewer, which reads
+the hidden children once per request, however long the list.
 """
 
 from __future__ import annotations
@@ -15,38 +16,21 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from frontdoor.accounts.access import Perm, can
-from frontdoor.restricted.selectors import hidden_child_ids, masked_label, restriction_of
-
-CACHE = "_frontdoor_hidden_children"
-
-
-def _hidden(context: Context) -> set[int]:
-    request = context.get("request")
-    if request is None:
-        return set()
-    cached = getattr(request, CACHE, None)
-    if cached is None:
-        cached = hidden_child_ids(getattr(request, "user", None))
-        setattr(request, CACHE, cached)
-    return cached
+from frontdoor.people.masking import masked
+from frontdoor.restricted.selectors import restriction_of
 
 
 @pass_context
 def child_hidden(context: Context, child: Any) -> bool:
-    """Is ``child`` a restricted record the signed-in user may not see?"""
-    if child is None:
-        return False
-    pk = child if isinstance(child, int) else getattr(child, "pk", None)
-    return pk in _hidden(context)
+    """Is ``child`` (a person or its id) a restricted record the reader may not see?"""
+    return masked(child)
 
 
 @pass_context
 def child_label(context: Context, child: Any) -> str:
-    """The child's name, or "Restricted record (record N)" if the user may not see it."""
+    """The child's name, or "Restricted record (record N)" if the reader may not see it."""
     if child is None:
         return ""
-    if child_hidden(context, child):
-        return masked_label(child)
     return str(child.full_name)
 
 

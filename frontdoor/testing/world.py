@@ -25,6 +25,7 @@ from typing import Any, cast
 from django.utils import timezone
 
 from frontdoor.accounts.models import Role, Team, TeamKind, User
+from frontdoor.people.services import ChildDetails
 from frontdoor.testing.factories import (
     PersonFactory,
     UserFactory,
@@ -147,12 +148,30 @@ def _token(body: str, pattern: str) -> str:
     return found.group(1)
 
 
-def _people(names: list[str]) -> dict[str, Any]:
-    return {name: child_details(first_name=name) for name in names}
+class Naming:
+    """How the world names the children it makes: by default their plain first names ("Sam
+    Example"). The restricted-record leak test (``frontdoor/restricted/tests/test_leaks.py``)
+    builds a second world whose children have names and identifiers found nowhere else."""
+
+    #: Added to the world's idempotency keys, so a second world is not a replay of the first.
+    tag = ""
+
+    def details(self, first_name: str) -> ChildDetails:
+        """A new child's details, for the contact that names it."""
+        return child_details(first_name=first_name)
+
+    def person(self, first_name: str, last_name: str) -> dict[str, Any]:
+        """A child made as a bare record (``PersonFactory``)."""
+        return {"first_name": first_name, "last_name": last_name}
+
+    def document(self) -> dict[str, Any]:
+        """The partner agency's online referral."""
+        return referral_document()
 
 
-def world_build() -> World:
-    """Build the world (call with the database unblocked; ~2 s on SQLite)."""
+def world_build(naming: Naming | None = None) -> World:
+    """Build the world (call with the database unblocked; ~2 s on SQLite). It may be built
+    again in the same database with another ``naming``: the users are shared."""
     from frontdoor.accounts.access import visible_requests, visible_transfers
     from frontdoor.assessments.access import can_view_assessment
     from frontdoor.assessments.services import assessment_start
@@ -204,7 +223,11 @@ def world_build() -> World:
     police = org_agency("police")
 
     # ---- the section 47 journey: requests, decision, strategy, s47, transfer, assessment
-    kids = _people(["Sam", "Robin", "Jules", "Dee", "Ellis", "Frankie", "Gray"])
+    naming = naming or Naming()
+    kids = {
+        name: naming.details(name)
+        for name in ["Sam", "Robin", "Jules", "Dee", "Ellis", "Frankie", "Gray"]
+    }
     enquiry = screened_to_mash(rating="RED", children=[kids["Sam"]])
     request_police = request_sent(enquiry=enquiry, agency="police")
     request_health = request_sent(enquiry=enquiry, agency="health")
@@ -311,10 +334,10 @@ def world_build() -> World:
     received_at = timezone.now() - timedelta(days=3)
     document = document_check(filename="note.pdf", content=b"%PDF-1.4\n% matrix\n")
     submission = submission_receive(
-        referral=ReferralIn.model_validate(referral_document()),
+        referral=ReferralIn.model_validate(naming.document()),
         channel="partner_api",
         idempotency_scope="agency:education",
-        idempotency_key="matrix-1",
+        idempotency_key=f"matrix-1{naming.tag}",
         extra_documents=[document],
         at=received_at,
     ).submission
@@ -375,7 +398,7 @@ def world_build() -> World:
         return found
 
     # One open escalation per raiser and record (raising again returns the open one).
-    waiting = contact_child_of(contact_recorded(children=[child_details(first_name="Ira")]))
+    waiting = contact_child_of(contact_recorded(children=[naming.details("Ira")]))
     escalations = [
         esc(decision, asw),  # practitioner stage: the MASH worker who decided
         esc(decision, users["contact_officer"], stages=1),  # team manager: the MASH managers
@@ -393,18 +416,16 @@ def world_build() -> World:
     escalation_health = esc(request_health, users["health_practitioner"])
 
     # ---- duplicates: a pair to compare and a merge to undo
-    twin_a: Any = PersonFactory(first_name="Kim", last_name="Twin")
-    twin_b: Any = PersonFactory(first_name="Kym", last_name="Twin")
-    merged_a: Any = PersonFactory(first_name="Lee", last_name="Merged")
-    merged_b: Any = PersonFactory(first_name="Leigh", last_name="Merged")
+    twin_a: Any = PersonFactory(**naming.person("Kim", "Twin"))
+    twin_b: Any = PersonFactory(**naming.person("Kym", "Twin"))
+    merged_a: Any = PersonFactory(**naming.person("Lee", "Merged"))
+    merged_b: Any = PersonFactory(**naming.person("Leigh", "Merged"))
     merge = person_merge(
         kept=merged_a, merged=merged_b, by=users["contact_manager"], reason="The same child."
     )
 
     # ---- a retention review: a contact that ended in no further action seven years ago
-    old = contact_recorded(
-        received_at=local(2019, 3, 4, 10), children=[child_details(first_name="Harper")]
-    )
+    old = contact_recorded(received_at=local(2019, 3, 4, 10), children=[naming.details("Harper")])
     screened(
         outcome="advice_nfa",
         contact_child=contact_child_of(old),
@@ -419,7 +440,7 @@ def world_build() -> World:
         outcome="advice_nfa",
         referrer_email="",
         referrer_phone="01632 960123",
-        children=[child_details(first_name="Quinn")],
+        children=[naming.details("Quinn")],
     )
     feedback = phoned.feedback.get()
     again = contact_child_of(contact_recorded(children=[child]))
@@ -428,11 +449,12 @@ def world_build() -> World:
     ).open_case
 
     # ---- people the object-level tests need (made last: work is routed to the first team)
-    east = Team.objects.create(
-        name="Assessment team east", kind=TeamKind.ASSESSMENT, agency=org_agency("council")
+    east, _ = Team.objects.get_or_create(
+        name="Assessment team east",
+        defaults={"kind": TeamKind.ASSESSMENT, "agency": org_agency("council")},
     )
     for username, team in (("assessment_worker_east", east), ("assessment_worker_2", asw.team)):
-        users[username] = cast(
+        users[username] = User.objects.filter(username=username).first() or cast(
             User,
             UserFactory(
                 username=username,

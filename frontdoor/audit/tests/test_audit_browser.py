@@ -46,3 +46,43 @@ def test_the_dpo_sees_who_accessed_a_child_and_what_a_user_accessed(live_server)
         j.follow("Export these entries as a spreadsheet (CSV)")
         # (Only the audit pages: the home page a DPO lands on after signing in is not ours.)
         assert [b for b in j.broken if "/audit/" in b] == []
+
+
+def test_the_dpo_audits_a_restricted_record_shown_by_its_number(live_server):
+    """A restricted child, a refused attempt and a break-glass use: the pages stay open for
+    the data protection officer, with the child as "Restricted record (record N)"."""
+    from frontdoor.restricted.guard import RestrictedRecord
+    from frontdoor.restricted.services import break_glass_open, restriction_create
+
+    dpo = persona("data_protection_officer")
+    manager, worker, officer = (
+        persona(n) for n in ("mash_manager", "mash_worker", "contact_officer")
+    )
+    child = PersonFactory(first_name="Grace", last_name="Hopper")
+    restriction_create(
+        child=child, category="high_profile", reason="A case in the news.", by=manager
+    )
+    break_glass_open(
+        child=child, reason="Police called the duty line about this child today.", by=worker
+    )
+    with pytest.raises(RestrictedRecord):
+        access_log_record(
+            user=officer,
+            children=[child],
+            record=child,
+            action=AccessAction.VIEW,
+            at=local(2026, 3, 3, 9),
+        )
+    label = f"Restricted record (record {child.pk})"
+
+    with chromium_page() as page:
+        j = Journey(page, live_server.url)
+        j.sign_in(dpo.username, scan=False)
+
+        j.go(f"/audit/children/?child={child.pk}")
+        assert f"Who accessed {label}" in j.main and "Refused" in j.main
+        assert "Police called the duty line" in j.main and "Grace" not in j.main
+
+        j.go(f"/audit/users/?username={worker.username}")
+        assert label in j.main and "Hopper" not in j.main
+        assert [b for b in j.broken if "/audit/" in b] == []

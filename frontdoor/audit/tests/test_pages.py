@@ -98,7 +98,7 @@ def test_who_accessed_a_child(child_log, data_protection_officer, police_practit
     assert (shown.child_id, shown.fields, shown.action) == (
         child_log.pk,
         ["access_log"],
-        AccessAction.VIEW,
+        AccessAction.AUDIT,
     )
 
 
@@ -226,6 +226,9 @@ def test_an_export_asks_for_a_reason_and_is_logged_with_it(child_log, data_prote
 
     form = client.get(url).content.decode()
     assert "Why are you exporting this access log?" in form
+    # The page names the child: opening it is an audit of the child's log.
+    opened = AccessLogEntry.objects.get(user=data_protection_officer)
+    assert (opened.child_id, opened.action, opened.reason) == (child_log.pk, "audit", "")
 
     counts = row_counts()
     refused = client.post(url, {"reason": "  "})
@@ -237,13 +240,13 @@ def test_an_export_asks_for_a_reason_and_is_logged_with_it(child_log, data_prote
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv(response)
-    assert rows[0][:6] == ["Time", "Username", "User", "Role", "Agency", "Viewed or changed"]
-    logged = AccessLogEntry.objects.get(user=data_protection_officer)
+    assert rows[0][:6] == ["Time", "Username", "User", "Role", "Agency", "Access"]
+    logged = AccessLogEntry.objects.filter(user=data_protection_officer).latest("id")
     assert logged.reason == "Subject access request SAR-2026-014"
     assert (logged.child_id, logged.fields) == (child_log.pk, ["access_log"])
-    # The export lists the entries, its own included.
-    assert len(rows) == 1 + 4
-    assert {r[5] for r in rows[1:]} == {"VIEW", "CHANGE"}
+    # The export lists the entries, its own (and the opening of the page) included.
+    assert len(rows) == 1 + 5
+    assert {r[5] for r in rows[1:]} == {"VIEW", "CHANGE", "AUDIT"}
     assert "Subject access request SAR-2026-014" in {r[12] for r in rows[1:]}
 
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from frontdoor.accounts.models import User
+from frontdoor.audit.models import AccessAction, AccessLogEntry
 from frontdoor.demo.generator import generate
 from frontdoor.demo.restricted import demo_restricted
 from frontdoor.outbox.models import Message
@@ -43,6 +44,10 @@ def test_the_demo_restricts_children_and_breaks_the_glass_once(demo: dict[str, A
     grant = BreakGlass.objects.get()
     assert grant.user.username == "mash.worker" and grant.reason
     assert Message.objects.filter(kind="break_glass", about=f"breakglass:{grant.pk}").exists()
+    # A refused attempt, in the audit trail.
+    refused = AccessLogEntry.objects.get(action=AccessAction.REFUSED)
+    assert counts["refused_attempts"] == 1
+    assert (refused.user.username, refused.child_id) == ("contact.officer", grant.child_id)  # type: ignore[union-attr]
     # The grant has expired: the worker sees the child masked again.
     worker = User.objects.get(username="mash.worker")
     assert hidden_child_ids(worker, [grant.child_id]) == {grant.child_id}
@@ -50,4 +55,9 @@ def test_the_demo_restricts_children_and_breaks_the_glass_once(demo: dict[str, A
 
 @pytest.mark.django_db
 def test_running_it_again_adds_nothing(demo: dict[str, Any]) -> None:
-    assert demo["again"] == {"restricted_records": 0, "named_users": 0, "break_glass_uses": 0}
+    assert demo["again"] == {
+        "restricted_records": 0,
+        "named_users": 0,
+        "break_glass_uses": 0,
+        "refused_attempts": 0,
+    }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.assessments import services as assessments
+from frontdoor.audit.models import AccessLogEntry
 from frontdoor.intake.models import ContactChild
 from frontdoor.mash.models import Decision
 from frontdoor.restricted.models import BreakGlass
@@ -116,8 +117,17 @@ def test_a_write_by_someone_not_named_is_refused_and_rolled_back(
     assert response.status_code == 403
     assert "This is a restricted record" in response.content.decode()
     assert reverse("break-glass", args=[enquiry.child.pk]) in response.content.decode()
-    assert counts() == before
+    after = counts()
+    # Nothing is saved but the refusal itself (frontdoor/restricted/tests/test_refusals.py).
+    assert after.pop("audit.AccessLogEntry") == before.pop("audit.AccessLogEntry") + 1
+    assert after == before
     assert not Decision.objects.filter(enquiry=enquiry).exists()
+    refused = AccessLogEntry.objects.latest("id")
+    assert (refused.action, refused.user, refused.child_id) == (
+        "refused",
+        mash_worker,
+        enquiry.child_id,
+    )
 
 
 @pytest.mark.django_db

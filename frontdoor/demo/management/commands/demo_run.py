@@ -1,4 +1,6 @@
-"""``frontdoor demo``: migrate, seed if empty, start the task worker and serve the demo."""
+"""``frontdoor demo``: migrate, seed if empty, collect the static files, start the task worker
+and serve the demo with ``DEBUG`` off (``frontdoor.cli.demo_environment``): the service's own
+GOV.UK 404 and 500 pages, static files served by WhiteNoise from ``STATIC_ROOT``."""
 
 from __future__ import annotations
 
@@ -16,12 +18,18 @@ from frontdoor.demo.management.commands.demo_seed import logins_table, tokens_te
 from frontdoor.demo.reference import DEFAULT_PASSWORD, demo_users_ensure
 from frontdoor.intake.models import Contact
 
-# --no-reload: with DEBUG the worker would otherwise fork an autoreloading child that
-# outlives terminate().
+# --no-reload: the worker would otherwise fork an autoreloading child that outlives
+# terminate().
 # Six months at the full council rate (about 6,000 contacts) generates in a few minutes on a
 # 2-core machine; the full two years takes several times longer (see benchmarks/).
 DEMO_YEARS = 0.5
 WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "worker", "--no-reload"]
+
+
+def static_collect() -> None:
+    """Copy the static files to ``STATIC_ROOT``, where WhiteNoise serves them with ``DEBUG``
+    off (only what changed is copied again)."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -53,6 +61,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.DEBUG:
+            # Started as ``manage.py demo_run`` with DEBUG on: off for this server all the same
+            # (static files are then found where they are, and collected below too).
+            settings.DEBUG = False
         call_command("migrate", interactive=False, verbosity=1)
         if not Contact.objects.exists():
             call_command(
@@ -62,6 +74,7 @@ class Command(BaseCommand):
         rows = demo_users_ensure(DEFAULT_PASSWORD)
         # This server only: the two-factor page shows the current code (never in production).
         settings.FRONTDOOR_DEMO_MODE = not settings.PRODUCTION
+        static_collect()
         worker: subprocess.Popen[bytes] | None = None
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         if not options["no_worker"]:
