@@ -127,7 +127,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(pk)
-    form = record_forms.PersonEditForm(request.POST or None, person=person)
+    form = record_forms.PersonEditForm(
+        request.POST if request.method == "POST" else None, person=person
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -148,7 +150,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def address_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(pk)
     current = list(person.addresses.filter(moved_out__isnull=True))
-    form = record_forms.AddressForm(request.POST or None)
+    form = record_forms.AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -175,7 +177,7 @@ def address_add(request: HttpRequest, pk: int) -> HttpResponse:
 def address_moved_out(request: HttpRequest, pk: int, address_pk: int) -> HttpResponse:
     person = _person(pk)
     address = get_object_or_404(Address, pk=address_pk, person=person)
-    form = record_forms.MovedOutForm(request.POST or None)
+    form = record_forms.MovedOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -197,7 +199,7 @@ def address_moved_out(request: HttpRequest, pk: int, address_pk: int) -> HttpRes
 @GET_POST
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(pk)
-    form = record_forms.AliasForm(request.POST or None)
+    form = record_forms.AliasForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -221,7 +223,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 def alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
     person = _person(pk)
     alias = get_object_or_404(Alias, pk=alias_pk, person=person)
-    form = record_forms.ReasonForm(request.POST or None)
+    form = record_forms.ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -278,7 +280,9 @@ def adult_match_step(
 def _adult_add(
     request: HttpRequest, *, children: list[Person], back: str, contact: Contact | None
 ) -> HttpResponse:
-    form = record_forms.AdultForm(request.POST or None, children=children)
+    form = record_forms.AdultForm(
+        request.POST if request.method == "POST" else None, children=children
+    )
     step: MatchStep | None = None
     if request.method == "POST" and form.is_valid():
         details = form.details()
@@ -360,7 +364,9 @@ def _relationship_page(
 @GET_POST
 def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = _relationship(pk)
-    form = record_forms.RelationshipForm(request.POST or None, relationship=relationship)
+    form = record_forms.RelationshipForm(
+        request.POST if request.method == "POST" else None, relationship=relationship
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -380,7 +386,7 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = _relationship(pk)
-    form = record_forms.RelationshipEndForm(request.POST or None)
+    form = record_forms.RelationshipEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
@@ -403,7 +409,9 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    form = record_forms.ContactEditForm(request.POST or None, contact=contact)
+    form = record_forms.ContactEditForm(
+        request.POST if request.method == "POST" else None, contact=contact
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
