@@ -21,7 +21,9 @@ from frontdoor.intake.models import (
     ContactChild,
     Document,
     IntakeAlert,
+    OpenCaseInformation,
     ReferralDraft,
+    ReferrerFeedback,
     Submission,
 )
 from frontdoor.matching.models import DuplicatePair, MatchKey
@@ -72,7 +74,8 @@ class Deleted:
 
 
 def contact_delete(contact: Contact, deleted: Deleted) -> list[int]:
-    """Delete a contact, its children's screening rows, the submission it came from (the
+    """Delete a contact, its children's screening rows, the feedback given to its referrer
+    and any new information it was for an allocated worker, the submission it came from (the
     payload), its documents, alerts and emails; returns the children's ids."""
     child_ids = list(
         ContactChild.objects.filter(contact=contact)
@@ -97,6 +100,14 @@ def contact_delete(contact: Contact, deleted: Deleted) -> list[int]:
         deleted.add(Message.objects.filter(about=f"submission:{submission.pk}").delete())
         deleted.add(Submission.objects.filter(pk=submission.pk).delete())
     deleted.add(Message.objects.filter(about=f"contact:{contact.pk}").delete())
+    # What its decisions left behind: feedback to the referrer (and its emails), and new
+    # information passed to an allocated worker.
+    feedback = ReferrerFeedback.objects.filter(contact=contact)
+    deleted.records.extend(("referrerfeedback", pk) for pk in feedback.values_list("pk", flat=True))
+    emails = [pk for pk in feedback.values_list("email_message_id", flat=True) if pk]
+    deleted.add(feedback.delete())
+    deleted.add(Message.objects.filter(pk__in=emails).delete())
+    deleted.add(OpenCaseInformation.objects.filter(contact_child__contact=contact).delete())
     deleted.add(ContactChild.objects.filter(contact=contact).delete())
     deleted.add(Contact.objects.filter(pk=contact.pk).delete())
     return child_ids

@@ -29,7 +29,15 @@ from frontdoor.assessments.models import Assessment, AssessmentVisit
 from frontdoor.audit.models import AccessAction, Event
 from frontdoor.audit.services import access_log_record
 from frontdoor.escalations.models import Escalation, EscalationStage
-from frontdoor.intake.models import Contact, ContactChild, Document, Referral, Submission
+from frontdoor.intake.models import (
+    Contact,
+    ContactChild,
+    Document,
+    OpenCaseInformation,
+    Referral,
+    ReferrerFeedback,
+    Submission,
+)
 from frontdoor.mash.models import Decision, Enquiry, PartnerRequest, RatingChange
 from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
 from frontdoor.people.chronology import record_ids_for
@@ -95,6 +103,16 @@ SECTIONS: tuple[Section, ...] = (
         "screening",
         "Screening decisions",
         lambda ids: ContactChild.objects.filter(child_id__in=ids).order_by("pk"),
+    ),
+    Section(
+        "open_case_information",
+        "New information passed to the allocated worker",
+        lambda ids: OpenCaseInformation.objects.filter(contact_child__child_id__in=ids),
+    ),
+    Section(
+        "referrer_feedback",
+        "Feedback to the referrer",
+        lambda ids: ReferrerFeedback.objects.filter(contact_child__child_id__in=ids),
     ),
     Section(
         "submissions",

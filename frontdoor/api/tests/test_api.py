@@ -237,6 +237,8 @@ def test_the_mash_team_queue_lists_the_enquiry_with_its_clock(
         "reference": f"E{enquiry.pk}",
         "rating": "AMBER",
         "owner": "",
+        "immediate_risk": False,
+        "note": "",
         "clock": {
             "state": ClockState.ON_TIME,
             "label": "On time",

@@ -70,6 +70,7 @@ def test_every_kind_is_listed_newest_first(work: dict[str, Any], mash_manager: A
     assert _rows(DecisionQuery(), mash_manager) == [
         ("mash", "Cal", "Child and family assessment (section 17)"),
         ("enquiry_closed", "Ben", "No further action"),
+        ("mash_review", "Ben", "Signed off"),
         ("mash", "Ben", "No further action"),
         ("screening", "Cal", "MASH enquiry"),
         ("screening", "Ben", "MASH enquiry"),
@@ -106,6 +107,7 @@ def test_the_dates_take_whole_local_days(work: dict[str, Any], mash_manager: Any
     tuesday = DecisionQuery(decided_from=date(2026, 3, 3), decided_to=date(2026, 3, 3))
     assert [(k, n) for k, n, _ in _rows(tuesday, mash_manager)] == [
         ("enquiry_closed", "Ben"),
+        ("mash_review", "Ben"),
         ("mash", "Ben"),
         ("screening", "Cal"),
     ]
@@ -121,8 +123,11 @@ def test_who_decided_and_their_team_filter_the_list(
         ("screening_closed", "Amy"),
     ]
     by_manager = DecisionQuery(decided_by=mash_manager)
-    assert [(k, n) for k, n, _ in _rows(by_manager, mash_manager)] == [("enquiry_closed", "Ben")]
-    assert len(_rows(DecisionQuery(team=org.mash_team), mash_manager)) == 7
+    assert [(k, n) for k, n, _ in _rows(by_manager, mash_manager)] == [
+        ("enquiry_closed", "Ben"),
+        ("mash_review", "Ben"),
+    ]
+    assert len(_rows(DecisionQuery(team=org.mash_team), mash_manager)) == 8
     assert _rows(DecisionQuery(team=org.assessment_team), mash_manager) == []
 
 
@@ -130,7 +135,12 @@ def test_each_reader_sees_only_the_kinds_they_may_open(
     work: dict[str, Any], contact_officer: Any
 ) -> None:
     """A contact officer cannot open MASH enquiries, so they are not listed to them."""
-    assert [k.key for k in decision_kinds(contact_officer)] == ["screening", "screening_closed"]
+    assert [k.key for k in decision_kinds(contact_officer)] == [
+        "screening",
+        "screening_closed",
+        "open_case_acknowledged",
+        "referrer_told",
+    ]
     assert {k for k, _, _ in _rows(DecisionQuery(), contact_officer)} == {
         "screening",
         "screening_closed",
@@ -143,9 +153,9 @@ def test_the_list_counts_and_pages_in_the_database(
 ) -> None:
     qs = decision_search(DecisionQuery(), user=mash_manager)
     with django_assert_max_num_queries(1):
-        assert qs.count() == 7
+        assert qs.count() == 8
     with django_assert_max_num_queries(1):
-        page = list(qs[2:4])
+        page = list(qs[3:5])
     assert [(v["row_kind"], v["row_outcome"]) for v in page] == [
         ("mash", "nfa"),
         ("screening", "mash_enquiry"),
@@ -215,4 +225,8 @@ def test_an_enquiry_transferred_to_assessment_is_not_a_closure(
 ) -> None:
     signed_off(outcome="s47", children=[child_details(first_name="Eve")])
     assert Decision.objects.get().signed_off_at is not None
-    assert [k for k, _, _ in _rows(DecisionQuery(), mash_manager)] == ["mash", "screening"]
+    assert [k for k, _, _ in _rows(DecisionQuery(), mash_manager)] == [
+        "mash_review",
+        "mash",
+        "screening",
+    ]

@@ -440,7 +440,10 @@ def test_a_manager_cannot_sign_off_their_own_decision_through_the_page(
         reverse("enquiry-decision", args=[enquiry.pk]),
         {"outcome": "nfa", "rationale": "No concern", "referrer_feedback": "No action"},
     )
-    response = client.post(reverse("enquiry-sign-off", args=[enquiry.pk]), {"oversight": "ok"})
+    response = client.post(
+        reverse("enquiry-sign-off", args=[enquiry.pk]), {"review": "agree", "oversight": "ok"}
+    )
+    assert response.status_code == 403
     assert "other than the decision" in response.content.decode()
     assert Decision.objects.get().signed_off_at is None
 
