@@ -547,7 +547,7 @@ overview_router = Router(tags=["Overview"])
 @overview_router.get(
     "",
     auth=needs(Perm.OVERVIEW_VIEW),
-    response={200: OverviewOut, **AUTH_ERRORS},
+    response={200: OverviewOut, **AUTH_ERRORS, **INVALID},
     operation_id="getOverview",
     summary="Open work by stage and clock state, and timeliness",
 )

@@ -22,7 +22,7 @@ from random import Random
 
 from django.utils import timezone
 
-from frontdoor.accounts.models import Agency, Team, TeamKind, User
+from frontdoor.accounts.models import Agency, ApiToken, Team, TeamKind, User
 from frontdoor.accounts.services import team_duty_take
 from frontdoor.demo.intake import referral_for
 from frontdoor.intake.feedback import feedback_record, feedback_to_give
@@ -159,9 +159,11 @@ def _immediate_risk_referral(now: datetime, rng: Random) -> int:
         surname="Garrow",
         rng=rng,
     )
+    token = ApiToken.objects.filter(agency=police, revoked_at__isnull=True).order_by("id").first()
     received = submission_receive(
         referral=referral,
         channel="partner_api",
+        token=token,
         idempotency_scope=f"agency:{police.code}",
         idempotency_key=f"demo-immediate-{rng.getrandbits(64)}",
         agency=police,

@@ -759,6 +759,19 @@ class _Generator:
         if self.progress:
             self.progress("strategy discussions, assessments, supervision and escalations")
         self.summary.after_front_door = demo_after_front_door(now=self.now, seed=self.summary.seed)
+        # The follow-up adds an immediate-risk referral waiting for screening now.
+        if self.summary.after_front_door.get("followup", {}).get("immediate_risk_waiting"):
+            waiting = (
+                ContactChild.objects.filter(contact__immediate_risk=True, screened_at__isnull=True)
+                .select_related("contact")
+                .order_by("-id")
+                .first()
+            )
+            if waiting is not None:
+                self.summary.contacts += 1
+                self.summary.child_contacts += 1
+                state = self._state(waiting.contact.received_at, waiting.screening_due_at)
+                self.in_flight["screening"][state.value] += 1
         # Retention's demo adds old contacts (from before the history) and a stale draft.
         retention = self.summary.after_front_door.get("retention", {})
         self.summary.contacts += retention.get("old_contacts", 0)
@@ -1498,7 +1511,10 @@ class _Generator:
             self.summary.sent_back += 1
             again = self._after(j, t, rng.uniform(30, 300) * (0.25 if cont else 1), cont)
             if again > self.now:
-                raise _Stop  # the enquiry waits for the worker to decide again
+                # The enquiry is open again, waiting for the worker to decide again.
+                enquiry = decision.enquiry
+                self._record(j, f"enquiry {enquiry.rating}", enquiry.entered_at, enquiry.due_at)
+                raise _Stop
             decision = decision_record(
                 enquiry=decision.enquiry,
                 outcome=outcome,
@@ -1508,6 +1524,7 @@ class _Generator:
                 at=again,
             )
             self.decisions[outcome] += 1
+            self.summary.decisions += 1
             t = again
         else:
             decision = mash_services.decision_replace(
@@ -1519,6 +1536,8 @@ class _Generator:
                 at=t,
             )
             self.summary.replaced += 1
+            self.summary.decisions += 1
+            self.decisions[outcome] += 1
         signed = self._after(j, t, rng.uniform(15, 180) * (0.25 if cont else 1), cont)
         if signed > self.now:
             self._record(j, "signoff", decision.recorded_at, decision.signoff_due_at)

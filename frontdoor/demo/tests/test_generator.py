@@ -94,7 +94,7 @@ def _open_work() -> dict[str, Counter[str]]:
             )
         ),
         "signoff": _states(
-            Decision.objects.filter(signed_off_at__isnull=True).values_list(
+            Decision.objects.filter(status="awaiting").values_list(
                 "recorded_at", "signoff_due_at"
             )
         ),
@@ -171,7 +171,7 @@ def test_historic_work_is_complete_and_in_order(summary: GenerationSummary) -> N
         status=EnquiryStatus.OPEN, referral__contact_child__contact__received_at__lt=cutoff
     ).exists()
     assert not Decision.objects.filter(
-        signed_off_at__isnull=True,
+        status="awaiting",
         enquiry__referral__contact_child__contact__received_at__lt=cutoff,
     ).exists()
     assert not Transfer.objects.filter(
@@ -275,7 +275,14 @@ def test_referrals_from_outside_arrive_through_the_form_and_the_partner_api(
     assert ReferralDraft.objects.filter(submission__isnull=True).count() == summary.drafts >= 1
     assert set(ApiToken.objects.values_list("agency__code", flat=True)) == {"police", "health"}
     assert set(summary.tokens) == {"police", "health"}
-    # History's emails are delivered (a few bounce); only the ones written at the end wait.
+    # History's emails are delivered (a few bounce); only the ones written at the end wait:
+    # resume links, alerts, and the immediate-risk referral's acknowledgement and alert.
     waiting = set(Message.objects.filter(status="pending").values_list("kind", flat=True))
-    assert waiting <= {"draft_resume_link", "intake_alert"}
+    assert waiting <= {
+        "draft_resume_link",
+        "intake_alert",
+        "referral_acknowledgement",
+        "immediate_risk_alert",
+    }
+    assert Message.objects.filter(status="pending", kind="referral_acknowledgement").count() <= 1
     assert Message.objects.filter(kind="referral_acknowledgement", status="sent").exists()

@@ -233,6 +233,8 @@ READS_WITHOUT_IDENTITY = {
     "referral-outcome": "the referrer's own first name and initial for the child (allowed)",
     "referral-disagree": "the referrer's own first name and initial for the child (allowed)",
     "referral-disagree-escalate": "the referrer's own first name and initial (allowed)",
+    "contact-edit": "the contact's own details (referrer, concern) for correcting; the page "
+    "does not name the children it is about",
 }
 
 #: One role per route for the proof, the first of these the permission matrix allows (those
