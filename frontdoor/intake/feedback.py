@@ -226,8 +226,10 @@ def feedback_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Lock only the feedback's own row: PostgreSQL refuses FOR UPDATE across the
+        # nullable join to its email.
         locked = (
-            ReferrerFeedback.objects.select_for_update()
+            ReferrerFeedback.objects.select_for_update(of=("self",))
             .select_related("contact_child__child", "email_message")
             .get(pk=feedback.pk)
         )
