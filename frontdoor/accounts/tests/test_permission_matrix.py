@@ -139,30 +139,32 @@ def matrix(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Matrix]:
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     with django_db_blocker.unblock(), SETTINGS:
-        cache.clear()
-        world = world_build()
-        clients = {
-            code: client_for(world.users[name]) if name else Client()
-            for code, name, _role in COLUMNS
-        }
-        routes = all_routes()
-        seen: dict[str, dict[str, str]] = {}
-        how: dict[tuple[str, str], str] = {}
-        for route in routes:
-            seen[route.key], details = _observe(world, clients, route)
-            how.update({(route.key, code): text for code, text in details.items()})
-        found = Matrix(world=world, routes=routes, seen=seen, how=how)
-        print(f"\nPermission matrix: {found.size}")
-        if os.environ.get("FRONTDOOR_MATRIX_WRITE"):
-            table = read_table() if TABLE.exists() else {}
-            lines = [header()]
+        try:
+            cache.clear()
+            world = world_build()
+            clients = {
+                code: client_for(world.users[name]) if name else Client()
+                for code, name, _role in COLUMNS
+            }
+            routes = all_routes()
+            seen: dict[str, dict[str, str]] = {}
+            how: dict[tuple[str, str], str] = {}
             for route in routes:
-                comment = table[route.key].comment if route.key in table else ""
-                lines.append(format_row(route.key, seen[route.key], comment))
-            TABLE.with_suffix(".observed.txt").write_text("\n".join(lines) + "\n")
-        quiet.setLevel(level)
-        yield found
-        call_command("flush", interactive=False, verbosity=0)
+                seen[route.key], details = _observe(world, clients, route)
+                how.update({(route.key, code): text for code, text in details.items()})
+            found = Matrix(world=world, routes=routes, seen=seen, how=how)
+            print(f"\nPermission matrix: {found.size}")
+            if os.environ.get("FRONTDOOR_MATRIX_WRITE"):
+                table = read_table() if TABLE.exists() else {}
+                lines = [header()]
+                for route in routes:
+                    comment = table[route.key].comment if route.key in table else ""
+                    lines.append(format_row(route.key, seen[route.key], comment))
+                TABLE.with_suffix(".observed.txt").write_text("\n".join(lines) + "\n")
+            quiet.setLevel(level)
+            yield found
+        finally:  # even when building fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 # --------------------------------------------------------------------------- the matrix

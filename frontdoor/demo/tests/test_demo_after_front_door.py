@@ -50,10 +50,12 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     )
     with django_db_blocker.unblock(), fast_hasher:
-        summary = generate(seed=7, years=0.4, contacts_per_year=2000, now=NOW)
-        again = demo_strategy(now=NOW, rng=Random(7))
-        yield {"counts": summary.after_front_door, "again": again, "summary": summary}
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            summary = generate(seed=7, years=0.4, contacts_per_year=2000, now=NOW)
+            again = demo_strategy(now=NOW, rng=Random(7))
+            yield {"counts": summary.after_front_door, "again": again, "summary": summary}
+        finally:  # even when generating fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

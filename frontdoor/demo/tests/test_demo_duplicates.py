@@ -31,9 +31,10 @@ def history(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Generation
         pytest.MonkeyPatch.context() as patch,
     ):
         patch.setattr(generator, "P_DUPLICATE", 1.0)
-        summary = generate(seed=5, years=0.4, contacts_per_year=1500, now=NOW)
-        yield summary
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            yield generate(seed=5, years=0.4, contacts_per_year=1500, now=NOW)
+        finally:  # even when generating fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

@@ -40,17 +40,19 @@ def runs(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     )
     with django_db_blocker.unblock(), fast_hasher:
-        first = generate(**SIZE)
-        first_rows = _fingerprint()
-        call_command("flush", interactive=False, verbosity=0)
-        second = generate(**SIZE)
-        yield {
-            "first": first,
-            "second": second,
-            "first_rows": first_rows,
-            "second_rows": _fingerprint(),
-        }
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            first = generate(**SIZE)
+            first_rows = _fingerprint()
+            call_command("flush", interactive=False, verbosity=0)
+            second = generate(**SIZE)
+            yield {
+                "first": first,
+                "second": second,
+                "first_rows": first_rows,
+                "second_rows": _fingerprint(),
+            }
+        finally:  # even when generating fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
@@ -94,9 +96,7 @@ def _open_work() -> dict[str, Counter[str]]:
             )
         ),
         "signoff": _states(
-            Decision.objects.filter(status="awaiting").values_list(
-                "recorded_at", "signoff_due_at"
-            )
+            Decision.objects.filter(status="awaiting").values_list("recorded_at", "signoff_due_at")
         ),
         "acceptance": _states(
             Transfer.objects.filter(status=TransferStatus.REQUESTED).values_list(

@@ -28,10 +28,12 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     )
     with django_db_blocker.unblock(), fast_hasher:
-        summary = generate(seed=11, years=0.25, contacts_per_year=1500, now=NOW)
-        again = demo_restricted(now=NOW, rng=Random(11))
-        yield {"counts": summary.after_front_door["restricted"], "again": again}
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            summary = generate(seed=11, years=0.25, contacts_per_year=1500, now=NOW)
+            again = demo_restricted(now=NOW, rng=Random(11))
+            yield {"counts": summary.after_front_door["restricted"], "again": again}
+        finally:  # even when generating fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

@@ -102,14 +102,16 @@ def _restricted_child(world: World) -> None:
 @pytest.fixture(scope="module")
 def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     with django_db_blocker.unblock(), _settings():
-        cache.clear()
-        world = world_build()
-        # As in the demo, the administrator is a superuser: the admin shows them everything.
-        User.objects.filter(pk=world.users["administrator"].pk).update(is_superuser=True)
-        world.users["administrator"].refresh_from_db()
-        _restricted_child(world)
-        yield Site(world=world)
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            cache.clear()
+            world = world_build()
+            # As in the demo, the administrator is a superuser: the admin shows them everything.
+            User.objects.filter(pk=world.users["administrator"].pk).update(is_superuser=True)
+            world.users["administrator"].refresh_from_db()
+            _restricted_child(world)
+            yield Site(world=world)
+        finally:  # even when building fails: leave nothing for the next module
+            call_command("flush", interactive=False, verbosity=0)
 
 
 ANONYMOUS = "anonymous"
