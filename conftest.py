@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["frontdoor.testing.fixtures", "frontdoor.testing.moments"]
+pytest_plugins = [
+    "frontdoor.testing.database",
+    "frontdoor.testing.fixtures",
+    "frontdoor.testing.moments",
+]
 
 
 @pytest.fixture(autouse=True)

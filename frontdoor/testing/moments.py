@@ -11,10 +11,17 @@ date-time, read as Europe/London wall-clock time when it has no offset::
     pytest --at=monday-morning -m moments
     pytest --at=2027-04-02T16:59
 
+``--at=each`` runs every selected test at every named moment in one run: pytest-xdist's
+``--dist each`` sends every test to every worker, and worker ``gwN`` starts at the Nth moment
+(so it needs ``-n 4 --dist each``; a failure's report names its moment)::
+
+    pytest -m moments -n 4 --dist each --at=each
+
 Tests whose outcome depends on the time of day or the day of the week carry the ``moments``
-marker: the modules in ``CLOCK_SENSITIVE`` get it here (clocks, queues, reconciliation, the
-overview, and every browser journey with a due time), and any other test can carry it itself.
-``.ci/run`` (through ``scripts/test``) runs them at each named moment.
+marker: the modules in ``CLOCK_SENSITIVE`` get it here (queues, reconciliation, the overview,
+and every browser journey with a due time), and any other test can carry it itself.
+``.ci/run`` (through ``scripts/test``) runs them at each named moment, in one run
+(``--at=each``).
 """
 
 from __future__ import annotations
@@ -64,8 +71,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="MOMENT",
         help="Start the run at MOMENT (a named moment: "
         + ", ".join(MOMENTS)
-        + "; or an ISO 8601 date-time, Europe/London when no offset is given).",
+        + "; an ISO 8601 date-time, Europe/London when no offset is given; or 'each': "
+        + "every named moment, one per worker, with -n "
+        + str(len(MOMENTS))
+        + " --dist each).",
     )
+
+
+EACH = "each"
+
+
+def _each_check(config: pytest.Config) -> None:
+    """``--at=each`` needs one xdist worker per moment, each running every test."""
+    workers = config.getoption("numprocesses", default=None)
+    dist = config.getoption("dist", default="no")
+    if workers != len(MOMENTS) or dist != "each":
+        raise pytest.UsageError(
+            f"--at={EACH} runs every test at each of the {len(MOMENTS)} named moments, one "
+            f"xdist worker per moment: add -n {len(MOMENTS)} --dist each"
+        )
 
 
 _TRAVEL: dict[str, Any] = {}
@@ -80,6 +104,14 @@ def pytest_configure(config: pytest.Config) -> None:
     value = config.getoption("--at", default=None)
     if not value or "traveller" in _TRAVEL:
         return
+    if value == EACH:
+        worker = getattr(config, "workerinput", None)
+        if worker is None:  # the xdist controller: it runs no test
+            _each_check(config)
+            return
+        number = int(worker["workerid"].removeprefix("gw"))
+        value = list(MOMENTS)[number]
+        _TRAVEL["name"] = value
     import time_machine
 
     moment = moment_parse(value)
@@ -94,20 +126,44 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if traveller is not None:
         traveller.stop()
     _TRAVEL.pop("moment", None)
+    _TRAVEL.pop("name", None)
+
+
+def _moment_describe(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%A %d %B %Y %H:%M %Z}"
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("--at", default=None) == EACH:
+        workers = ", ".join(
+            f"gw{number} {name} ({_moment_describe(moment)})"
+            for number, (name, moment) in enumerate(MOMENTS.items())
+        )
+        return f"frontdoor: every test at each moment (--at={EACH}): {workers}"
     moment = _TRAVEL.get("moment")
     if moment is None:
         return None
-    return f"frontdoor: started at {moment.astimezone(LONDON):%A %d %B %Y %H:%M %Z} (--at)"
+    return f"frontdoor: started at {_moment_describe(moment)} (--at)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under ``--at=each``, a report says which moment its worker started at."""
+    report = yield
+    name = _TRAVEL.get("name")
+    if name is not None and report.failed:
+        report.sections.append(
+            ("frontdoor moment", f"--at={name}: {_moment_describe(MOMENTS[name])}")
+        )
+    return report
 
 
 #: Test modules (paths from the project root, or their start) whose outcome depends on the
-#: moment: the clock engine, queues and the overview, reconciliation, and the browser
-#: journeys that show a due time.
+#: moment: queues and the overview, reconciliation, and the browser journeys that show a due
+#: time. Not the clock engine's own tests (``frontdoor/clocks/tests/``): the engine and its
+#: tests take every instant as an argument and never read the wall clock (a test there
+#: checks), so the moment cannot change their outcome.
 CLOCK_SENSITIVE: tuple[str, ...] = (
-    "frontdoor/clocks/tests/",
     "frontdoor/work/tests/",
     "frontdoor/policies/tests/",
     "frontdoor/intake/tests/test_reconciliation",
