@@ -52,7 +52,6 @@ from ninja.security import SessionAuth
 from frontdoor.accounts.access import (
     Perm,
     can,
-    visible_case_records,
     visible_requests,
 )
 from frontdoor.accounts.models import User
@@ -96,17 +95,17 @@ from frontdoor.mash import services as mash
 from frontdoor.mash.models import (
     DecisionOutcome,
     DecisionStatus,
-    Enquiry,
     EnquiryStatus,
     PartnerRequest,
     Rating,
     RequestStatus,
 )
+from frontdoor.mash.selectors import enquiry_detail, enquiry_visible
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import candidates_for
 from frontdoor.people.identifiers import nhs_number_valid
 from frontdoor.people.models import Person
-from frontdoor.work.clocks import enquiry_clock, request_clock, signoff_clock
+from frontdoor.work.clocks import request_clock, signoff_clock
 from frontdoor.work.queues import WorkItem, front_door_overview, my_queue, team_queue
 
 logger = logging.getLogger("frontdoor.api")
@@ -843,21 +842,10 @@ enquiries_router = Router(tags=["MASH enquiries"])
 def get_enquiry(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> EnquiryOut:
     """Requests are those the user may see. Reading it is recorded in the child's access
     log."""
-    user = _user(request)
-    enquiry = get_object_or_404(
-        visible_case_records(
-            user,
-            Enquiry.objects.select_related("child", "policy", "team", "allocated_to"),
-            Perm.ENQUIRY_VIEW,
-        ),
-        pk=id,
-    )
+    enquiry = enquiry_visible(_user(request), id)
     _log_view(request, [enquiry.child], enquiry)
-    now = timezone.now()
-    decision = getattr(enquiry, "decision", None)
-    requests = visible_requests(user, _requests_qs().filter(enquiry=enquiry)).order_by(
-        "sent_at", "id"
-    )
+    detail = enquiry_detail(enquiry, _user(request), timezone.now())
+    now, decision = detail.now, detail.decision
     return EnquiryOut(
         id=enquiry.pk,
         reference=f"E{enquiry.pk}",
@@ -870,7 +858,7 @@ def get_enquiry(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> E
         rated_at=enquiry.rated_at,
         due_at=enquiry.due_at,
         completed_at=enquiry.completed_at,
-        clock=Clock.of(enquiry_clock(enquiry, now)),
+        clock=Clock.of(detail.clock),
         rating_history=[
             RatingChangeOut(
                 rating=Rating(change.rating),
@@ -879,9 +867,9 @@ def get_enquiry(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> E
                 by=change.by.display_name,
                 reason=change.reason,
             )
-            for change in enquiry.ratings.select_related("by")
+            for change in detail.ratings
         ],
-        requests=[_request_summary(pr, now) for pr in requests],
+        requests=[_request_summary(pr, now) for pr, _clock in detail.requests],
         decision=None
         if decision is None
         else DecisionOut(

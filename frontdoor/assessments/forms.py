@@ -9,8 +9,7 @@ from django import forms
 
 from frontdoor.assessments.codes import FACTOR_CHOICES
 from frontdoor.assessments.models import NextStep
-from frontdoor.web.fields import GovDateField, GovTimeField
-from frontdoor.web.forms import combine
+from frontdoor.web.fields import GovDateField, GovTimeField, combine
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LONG_TEXT = 10000
