@@ -9,26 +9,20 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm
 from frontdoor.accounts.middleware import requires
-from frontdoor.assessments.selectors import assessments_for_child
 from frontdoor.audit.selectors import timeline_for_child
-from frontdoor.escalations.selectors import escalations_for_child
-from frontdoor.intake.models import ContactChild
-from frontdoor.intake.repeats import child_check
 from frontdoor.matching.keys import record_keys
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
 from frontdoor.matching.steps import (
     candidates_shown,
 )
-from frontdoor.matching.views import child_panel
-from frontdoor.oversight.selectors import oversight_for_child
 from frontdoor.people import forms
 from frontdoor.people.chronology import categories as chronology_categories
 from frontdoor.people.chronology import chronology_for, record_ids_for
 from frontdoor.people.forms import ChronologyFilterForm
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.record_views import child_record_context
-from frontdoor.strategy.selectors import strategy_for_child
+from frontdoor.people.sections import child_sections_context
 from frontdoor.web.pages import log_view
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -82,26 +76,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if child.kind == PersonKind.ADULT:
         return redirect("person-detail", child.pk)
     log_view(request, [child], child)
-    contacts = (
-        ContactChild.objects.filter(child=child)
-        .select_related("contact")
-        .order_by("-contact__received_at")
-    )
     return render(
         request,
         "people/child_detail.html",
         {
             "child": child,
-            "contacts": contacts,
             "addresses": child.addresses.all(),
             "events": timeline_for_child(child.pk),
-            "repeat": child_check(child),
-            "duplicates": child_panel(request, child),
-            "oversight_for_child": oversight_for_child(child, request.user),
-            "escalations_for_child": escalations_for_child(child, request.user),
-            "strategy_for_child": strategy_for_child(child, request.user),
-            "assessments_for_child": assessments_for_child(child, request.user),
             **child_record_context(request, child),
+            # Each stage's part of the page (registered from its AppConfig.ready()).
+            **child_sections_context(request, child),
         },
     )
 
