@@ -22,6 +22,10 @@ urlpatterns = [
     path("", include("frontdoor.retention.urls")),
     path("", include("frontdoor.audit.urls")),
     path("", include("frontdoor.finding.urls")),
-    path("", include("frontdoor.web.record_urls")),
-    path("", include("frontdoor.web.urls")),
+    path("", include("frontdoor.people.record_urls")),
+    path("", include("frontdoor.work.urls")),
+    path("", include("frontdoor.intake.contact_urls")),
+    path("", include("frontdoor.people.urls")),
+    path("", include("frontdoor.mash.urls")),
+    path("", include("frontdoor.protection.urls")),
 ]

@@ -13,3 +13,16 @@ class AssessmentsConfig(AppConfig):
 
         queue_source_register(SOURCE)
         category_register(Category("assessments", "Assessments", ("assessment.",)))
+        from frontdoor.assessments.selectors import assessments_for_child
+        from frontdoor.people.sections import ChildSection, child_section_register
+
+        child_section_register(
+            ChildSection(
+                "assessments",
+                order=30,
+                template="assessments/_child_section.html",
+                context=lambda request, child: {
+                    "assessments_for_child": assessments_for_child(child, request.user)
+                },
+            )
+        )

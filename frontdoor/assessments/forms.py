@@ -9,26 +9,16 @@ from django import forms
 
 from frontdoor.assessments.codes import FACTOR_CHOICES
 from frontdoor.assessments.models import NextStep
-from frontdoor.web.fields import GovDateField, GovTimeField
-from frontdoor.web.forms import combine
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-LONG_TEXT = 10000
-
-
-def _choice(message: str) -> dict[str, str]:
-    return {"required": message, "invalid_choice": message}
-
-
-def _text(*, required: bool, message: str = "") -> forms.CharField:
-    return forms.CharField(
-        required=required,
-        max_length=LONG_TEXT,
-        error_messages={
-            "required": message,
-            "max_length": f"Must be {LONG_TEXT:,} characters or fewer",
-        },
-    )
+from frontdoor.web.fields import (
+    LONG_TEXT,
+    YES_NO,
+    GovDateField,
+    GovTimeField,
+    combine,
+    optional_text,
+    required,
+    text,
+)
 
 
 class StartForm(forms.Form):
@@ -39,12 +29,12 @@ class VisitForm(forms.Form):
     visited_date = GovDateField(label_text="Date of the visit")
     visited_time = GovTimeField(label_text="Time of the visit")
     child_seen = forms.ChoiceField(
-        choices=YES_NO, error_messages=_choice("Select whether the child was seen")
+        choices=YES_NO, error_messages=required("Select whether the child was seen")
     )
     seen_alone = forms.ChoiceField(
-        choices=YES_NO, error_messages=_choice("Select whether the child was seen alone")
+        choices=YES_NO, error_messages=required("Select whether the child was seen alone")
     )
-    notes = _text(required=False)
+    notes = optional_text(LONG_TEXT, grouped=True)
 
     def visited_at(self) -> datetime:
         return combine(self.cleaned_data["visited_date"], self.cleaned_data["visited_time"])
@@ -52,10 +42,10 @@ class VisitForm(forms.Form):
 
 class CompleteForm(forms.Form):
     child_in_need = forms.ChoiceField(
-        choices=YES_NO, error_messages=_choice("Select whether the child is in need")
+        choices=YES_NO, error_messages=required("Select whether the child is in need")
     )
     next_step = forms.ChoiceField(
-        choices=NextStep.choices, error_messages=_choice("Select the next step")
+        choices=NextStep.choices, error_messages=required("Select the next step")
     )
     factors = forms.MultipleChoiceField(
         choices=FACTOR_CHOICES,
@@ -64,8 +54,8 @@ class CompleteForm(forms.Form):
             "invalid_choice": "Select factors from the list",
         },
     )
-    analysis = _text(required=True, message="Enter the analysis and the reasons for the outcome")
-    late_reason = _text(required=False)
+    analysis = text("Enter the analysis and the reasons for the outcome", grouped=True)
+    late_reason = optional_text(LONG_TEXT, grouped=True)
 
     def in_need(self) -> bool:
         return bool(self.cleaned_data["child_in_need"] == "yes")
@@ -76,9 +66,9 @@ class ReviewForm(forms.Form):
 
     decision = forms.ChoiceField(
         choices=[("authorise", "Authorise the assessment"), ("return", "Return it for more work")],
-        error_messages=_choice("Select whether to authorise the assessment or return it"),
+        error_messages=required("Select whether to authorise the assessment or return it"),
     )
-    comment = _text(required=False)
+    comment = optional_text(LONG_TEXT, grouped=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

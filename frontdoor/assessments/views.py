@@ -8,6 +8,7 @@ from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +35,7 @@ from frontdoor.audit.selectors import timeline_for
 from frontdoor.oversight.selectors import oversight_link
 from frontdoor.oversight.services import oversight_missing
 from frontdoor.protection.models import Transfer
-from frontdoor.web.pages import log_view, run_service
+from frontdoor.web.pages import form_page, log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
 NOT_IN_NEED = "assessment_not_in_need"
@@ -139,13 +140,15 @@ def _form_page(
     if request.method == "GET" and assessment.status != status:
         # Nothing to do here any more (submitted, authorised...): the assessment says why.
         return redirect("assessment-detail", assessment.pk)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(form, lambda: action(form.cleaned_data)) is not None
-    ):
-        return redirect("assessment-detail", assessment.pk)
-    return render(request, template, _context(request, assessment, form=form, **extra))
+    return form_page(
+        request,
+        form,
+        action,
+        done=reverse("assessment-detail", args=[assessment.pk]),
+        page=lambda form: render(
+            request, template, _context(request, assessment, form=form, **extra)
+        ),
+    )
 
 
 @requires(Perm.ASSESSMENT_WORK)

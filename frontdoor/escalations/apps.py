@@ -15,3 +15,16 @@ class EscalationsConfig(AppConfig):
         category_register(
             Category("escalations", "Escalations and disagreements", ("escalation.",))
         )
+        from frontdoor.escalations.selectors import escalations_for_child
+        from frontdoor.people.sections import ChildSection, child_section_register
+
+        child_section_register(
+            ChildSection(
+                "escalations",
+                order=40,
+                template="escalations/_child_section.html",
+                context=lambda request, child: {
+                    "escalations_for_child": escalations_for_child(child, request.user)
+                },
+            )
+        )

@@ -8,17 +8,7 @@ from django import forms
 
 from frontdoor.escalations.models import EscalationAbout, StageResult
 from frontdoor.escalations.services import LONG_TEXT
-
-
-def _long(required: str, name: str) -> forms.CharField:
-    return forms.CharField(
-        max_length=LONG_TEXT,
-        strip=True,
-        error_messages={
-            "required": required,
-            "max_length": f"{name} must be {LONG_TEXT:,} characters or fewer",
-        },
-    )
+from frontdoor.web.fields import text
 
 
 class RaiseForm(forms.Form):
@@ -35,8 +25,12 @@ class RaiseForm(forms.Form):
         strip=True,
         error_messages={"max_length": "Reference must be 30 characters or fewer"},
     )
-    disagreement = _long("Enter what you disagree with", "What you disagree with")
-    outcome_sought = _long("Enter what you want to happen", "What you want to happen")
+    disagreement = text(
+        "Enter what you disagree with", LONG_TEXT, name="What you disagree with", grouped=True
+    )
+    outcome_sought = text(
+        "Enter what you want to happen", LONG_TEXT, name="What you want to happen", grouped=True
+    )
 
     def __init__(self, *args: Any, needs_reference: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +57,12 @@ class RespondForm(forms.Form):
             "invalid_choice": "Select whether you resolve it or escalate it",
         },
     )
-    response = _long("Enter how it is resolved, or why it needs the next stage", "Your answer")
+    response = text(
+        "Enter how it is resolved, or why it needs the next stage",
+        LONG_TEXT,
+        name="Your answer",
+        grouped=True,
+    )
     learning = forms.CharField(
         required=False,
         max_length=LONG_TEXT,
@@ -73,7 +72,7 @@ class RespondForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = _long("Enter your reason", "Your reason")
+    reason = text("Enter your reason", LONG_TEXT, name="Your reason", grouped=True)
 
 
 class DisagreeForm(forms.Form):
@@ -85,8 +84,12 @@ class DisagreeForm(forms.Form):
             "invalid_choice": "Select which child's decision you disagree with",
         }
     )
-    disagreement = _long("Enter what you disagree with", "What you disagree with")
-    outcome_sought = _long("Enter what you want to happen", "What you want to happen")
+    disagreement = text(
+        "Enter what you disagree with", LONG_TEXT, name="What you disagree with", grouped=True
+    )
+    outcome_sought = text(
+        "Enter what you want to happen", LONG_TEXT, name="What you want to happen", grouped=True
+    )
 
     def __init__(self, *args: Any, children: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,16 +13,7 @@ from frontdoor.finding.access import CASELOAD_TEAM_KINDS
 from frontdoor.finding.contacts import AWAITING, ContactQuery
 from frontdoor.finding.decisions import DecisionQuery, decision_kinds, outcome_value
 from frontdoor.intake.models import Channel, ScreeningOutcome
-from frontdoor.web.fields import GovDateField
-
-
-def _text(label: str, max_length: int = 200) -> forms.CharField:
-    return forms.CharField(
-        required=False,
-        max_length=max_length,
-        strip=True,
-        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
-    )
+from frontdoor.web.fields import GovDateField, optional_text
 
 
 def _choice(choices: list[tuple[str, str]], message: str) -> forms.ChoiceField:
@@ -47,9 +38,9 @@ OUTCOME_CHOICES = [
 
 
 class ContactSearchForm(forms.Form):
-    reference = _text("Reference", 40)
-    referrer = _text("Referrer")
-    agency = _text("Agency")
+    reference = optional_text(40, name="Reference")
+    referrer = optional_text(name="Referrer")
+    agency = optional_text(name="Agency")
     received_from = GovDateField(label_text="Received from", required=False)
     received_to = GovDateField(label_text="Received to", required=False)
     channel = _choice(CHANNEL_CHOICES, "Select a channel from the list")

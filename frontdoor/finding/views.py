@@ -40,9 +40,9 @@ from frontdoor.finding.decisions import (
     decision_search,
 )
 from frontdoor.finding.forms import ContactSearchForm, DecisionFilterForm
-from frontdoor.finding.paging import page_of, pagination, query_without_page
 from frontdoor.people.models import Person
 from frontdoor.restricted.selectors import hidden_child_ids
+from frontdoor.web.paging import page_of, pagination, query_without_page
 
 #: A download holds at most this many rows (the newest); the page says when there are more.
 DOWNLOAD_LIMIT = 10000

@@ -9,3 +9,6 @@ class IntakeConfig(AppConfig):
         from frontdoor.intake import corrections
 
         corrections.register_changes()
+        from frontdoor.intake.sections import register_child_sections
+
+        register_child_sections()

@@ -7,18 +7,7 @@ from typing import Any
 from django import forms
 
 from frontdoor.people.models import Person
-
-LONG_TEXT = 10000
-
-
-def _text(message: str) -> forms.CharField:
-    return forms.CharField(
-        max_length=LONG_TEXT,
-        error_messages={
-            "required": message,
-            "max_length": f"Must be {LONG_TEXT} characters or fewer",
-        },
-    )
+from frontdoor.web.fields import text
 
 
 class MergeForm(forms.Form):
@@ -31,7 +20,7 @@ class MergeForm(forms.Form):
             "invalid_choice": "Select which record to keep",
         },
     )
-    reason = _text("Enter why these two records are the same child")
+    reason = text("Enter why these two records are the same child")
     overrule_not_same = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, people: tuple[Person, Person], **kwargs: Any) -> None:
@@ -49,8 +38,8 @@ class MergeForm(forms.Form):
 
 
 class NotSameForm(forms.Form):
-    note = _text("Enter how you know these are two different children")
+    note = text("Enter how you know these are two different children")
 
 
 class UndoMergeForm(forms.Form):
-    reason = _text("Enter why these records are two different children")
+    reason = text("Enter why these records are two different children")

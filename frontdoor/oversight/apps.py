@@ -17,3 +17,16 @@ class OversightConfig(AppConfig):
             )
         )
         queue_source_register(SOURCE)
+        from frontdoor.oversight.selectors import oversight_for_child
+        from frontdoor.people.sections import ChildSection, child_section_register
+
+        child_section_register(
+            ChildSection(
+                "oversight",
+                order=50,
+                template="oversight/_child_section.html",
+                context=lambda request, child: {
+                    "oversight_for_child": oversight_for_child(child, request.user)
+                },
+            )
+        )

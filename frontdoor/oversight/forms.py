@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.models import User
 from frontdoor.oversight.services import ActionDraft
-from frontdoor.web.fields import GovDateField, GovTimeField
+from frontdoor.web.fields import GovDateField, GovTimeField, text
 
 LONG_TEXT = 10000
 
@@ -23,17 +23,6 @@ class OversightForm(forms.Form):
         error_messages={
             "required": "Enter your direction and the reasons for it",
             "max_length": f"Direction must be {LONG_TEXT:,} characters or fewer",
-        },
-    )
-
-
-def _text(message: str) -> forms.CharField:
-    return forms.CharField(
-        max_length=LONG_TEXT,
-        strip=True,
-        error_messages={
-            "required": message,
-            "max_length": f"Must be {LONG_TEXT:,} characters or fewer",
         },
     )
 
@@ -50,11 +39,11 @@ class SupervisionForm(forms.Form):
 
     held_at = GovDateField(label_text="Date of the supervision")
     held_time = GovTimeField(label_text="Time of the supervision")
-    lived_experience = _text("Enter what the child's lived experience is")
-    working_well = _text("Enter what is working well")
-    worries = _text("Enter what you are worried about")
-    analysis = _text("Enter your analysis")
-    decisions = _text("Enter the decisions and the plan")
+    lived_experience = text("Enter what the child's lived experience is", grouped=True)
+    working_well = text("Enter what is working well", grouped=True)
+    worries = text("Enter what you are worried about", grouped=True)
+    analysis = text("Enter your analysis", grouped=True)
+    decisions = text("Enter the decisions and the plan", grouped=True)
 
     def __init__(self, *args: Any, owners: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

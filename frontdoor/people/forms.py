@@ -1,4 +1,5 @@
-"""The chronology's filter: categories and dates, sent by GET so it works without JavaScript."""
+"""Forms of the children's pages: finding a child or an adult, and the chronology's filter
+(categories and dates, sent by GET so it works without JavaScript)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from typing import Any
 from django import forms
 
 from frontdoor.people.chronology import categories
-from frontdoor.web.fields import GovDateField
+from frontdoor.people.identifiers import nhs_number_normalise, nhs_number_valid
+from frontdoor.web.fields import GovDateField, PartialDateField, optional_text, required
+
+NHS_NUMBER_ERROR = "Enter a valid 10-digit NHS number, like 943 476 5919"
+
+
+def clean_nhs_number(value: str) -> str:
+    """An NHS number as stored (digits only), or empty; refuses one that is not valid."""
+    if value.strip() and not nhs_number_valid(value):
+        raise forms.ValidationError(NHS_NUMBER_ERROR)
+    return nhs_number_normalise(value)
+
 
 ORDERS = [("oldest", "Oldest first"), ("newest", "Newest first")]
 
@@ -83,3 +95,45 @@ class ChronologyFilterForm(forms.Form):
             until=data.get("until"),
             newest_first=data.get("order") == "newest",
         )
+
+
+SEARCH_WHO = [
+    ("child", "Children"),
+    ("adult", "Adults: parents, carers and others linked to a child"),
+    ("any", "Children and adults"),
+]
+SEARCH_KINDS: dict[str, tuple[str, ...]] = {
+    "child": ("child",),
+    "adult": ("adult",),
+    "any": ("child", "adult"),
+}
+
+
+class ChildSearchForm(forms.Form):
+    """Find a child (or an adult: "Find a person") by any of what is known; partial dates of
+    birth are allowed."""
+
+    who = forms.ChoiceField(
+        choices=SEARCH_WHO,
+        required=False,
+        error_messages=required("Select who you are looking for"),
+    )
+    first_name = optional_text(100)
+    last_name = optional_text(100)
+    date_of_birth = PartialDateField(label_text="Date of birth", required=False)
+    postcode = optional_text(10)
+    nhs_number = optional_text(14)
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not any(data.get(f) for f in self.fields if f != "who"):
+            raise forms.ValidationError(
+                "Enter at least one of: a name, a date of birth, a postcode or an NHS number"
+            )
+        return data
+
+    def kinds(self) -> tuple[str, ...]:
+        return SEARCH_KINDS.get(self.cleaned_data.get("who") or "child", ("child",))

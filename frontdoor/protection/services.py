@@ -13,7 +13,8 @@ from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.intake.models import Referral
-from frontdoor.mash.models import TRANSFER_OUTCOMES, DecisionStatus, Enquiry, EnquiryStatus, Rating
+from frontdoor.mash.models import Enquiry, EnquiryStatus, Rating
+from frontdoor.mash.selectors import transfer_refusal
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
@@ -56,21 +57,16 @@ def transfer_request(
     with transaction.atomic():
         # Read the state as stored (and lock the referral), not as the caller last saw it.
         referral = Referral.objects.select_for_update().select_related("child").get(pk=referral.pk)
+        refusal = transfer_refusal(referral)
+        if refusal is not None:
+            raise ValidationError(refusal)
         enquiry = Enquiry.objects.filter(referral=referral).first()
-        if enquiry is not None:
-            decision = enquiry.decision
-            if decision is None or decision.status != DecisionStatus.SIGNED_OFF:
-                raise ValidationError("The MASH decision must be signed off before a transfer")
-            if decision.outcome not in TRANSFER_OUTCOMES:
-                raise ValidationError("This decision does not lead to the assessment team")
+        decision = enquiry.decision if enquiry is not None else None
+        if decision is not None:
             if decision.outcome != route:
                 raise ValidationError({"route": "The route must follow the MASH decision"})
             if decision.signed_off_at is None or at < decision.signed_off_at:
                 raise ValidationError({"summary": "A transfer cannot be earlier than the sign-off"})
-        if Transfer.objects.filter(
-            referral=referral, status__in=[TransferStatus.REQUESTED, TransferStatus.ACCEPTED]
-        ).exists():
-            raise ValidationError("This referral already has a transfer in progress")
         policy = policy_in_force(at)
         rules = rules_for(policy)
         transfer = Transfer.objects.create(

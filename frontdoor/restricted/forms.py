@@ -9,19 +9,9 @@ from django.db.models import QuerySet
 
 from frontdoor.accounts.models import User
 from frontdoor.restricted.models import RestrictionCategory
+from frontdoor.web.fields import text
 
 LONG_TEXT = 5000
-
-
-def _text(message: str) -> forms.CharField:
-    return forms.CharField(
-        max_length=LONG_TEXT,
-        strip=True,
-        error_messages={
-            "required": message,
-            "max_length": f"Must be {LONG_TEXT:,} characters or fewer",
-        },
-    )
 
 
 def staff_users() -> QuerySet[User]:
@@ -59,7 +49,7 @@ class RestrictForm(forms.Form):
             "invalid_choice": "Select why the record is restricted",
         },
     )
-    reason = _text("Enter the reason the record is restricted")
+    reason = text("Enter the reason the record is restricted", LONG_TEXT, grouped=True)
     user = _user_field(required=False)
 
 
@@ -68,11 +58,13 @@ class NameForm(forms.Form):
 
 
 class LiftForm(forms.Form):
-    lift_reason = _text("Enter the reason the restriction is lifted")
+    lift_reason = text("Enter the reason the restriction is lifted", LONG_TEXT, grouped=True)
 
 
 class BreakGlassForm(forms.Form):
-    reason = _text(
+    reason = text(
         "Enter your reason for opening this record in at least a sentence, for example the "
-        "enquiry or call you are dealing with"
+        "enquiry or call you are dealing with",
+        LONG_TEXT,
+        grouped=True,
     )

@@ -16,3 +16,16 @@ class StrategyConfig(AppConfig):
         category_register(
             Category("protection", "Section 47 enquiries and conferences", ("s47.", "conference."))
         )
+        from frontdoor.people.sections import ChildSection, child_section_register
+        from frontdoor.strategy.selectors import strategy_for_child
+
+        child_section_register(
+            ChildSection(
+                "strategy",
+                order=20,
+                template="strategy/_child_section.html",
+                context=lambda request, child: {
+                    "strategy_for_child": strategy_for_child(child, request.user)
+                },
+            )
+        )

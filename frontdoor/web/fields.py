@@ -1,12 +1,62 @@
-"""GOV.UK-style form fields: a date as three inputs (day, month, year) and a 24-hour time."""
+"""GOV.UK-style form fields: a date as three inputs (day, month, year) and a 24-hour time,
+and the helpers every page's form builds its fields with (one message for "required" and
+"not one of the choices", text with a length limit, a date and a time made into a moment)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+#: The longest free text a page accepts, unless a field says otherwise.
+LONG_TEXT = 10000
+
+
+def required(message: str) -> dict[str, str]:
+    """Error messages for a choice: the same words whether it is missing or not a choice."""
+    return {"required": message, "invalid_choice": message}
+
+
+def too_long(max_length: int, name: str = "Must be", *, grouped: bool = False) -> str:
+    """``Must be 200 characters or fewer`` (``grouped``: ``10,000``)."""
+    number = f"{max_length:,}" if grouped else str(max_length)
+    lead = name if name == "Must be" else f"{name} must be"
+    return f"{lead} {number} characters or fewer"
+
+
+def text(
+    message: str = "",
+    max_length: int = LONG_TEXT,
+    *,
+    name: str = "Must be",
+    grouped: bool = False,
+    **kwargs: Any,
+) -> forms.CharField:
+    """A text answer; ``message`` is the error when it is left empty (no message: optional).
+    ``name`` and ``grouped`` word the error when it is too long (see ``too_long``)."""
+    return forms.CharField(
+        required=bool(message),
+        max_length=max_length,
+        error_messages={
+            "required": message,
+            "max_length": too_long(max_length, name, grouped=grouped),
+        },
+        **kwargs,
+    )
+
+
+def optional_text(max_length: int = 200, **kwargs: Any) -> forms.CharField:
+    """Text that may be left empty (200 characters unless told)."""
+    return text("", max_length, **kwargs)
+
+
+def combine(day: Any, at: Any) -> datetime:
+    """A date and a time of day, in local time, as one moment."""
+    return timezone.make_aware(datetime.combine(day, at))
 
 
 class DateInputWidget(forms.Widget):

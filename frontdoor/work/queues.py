@@ -20,7 +20,6 @@ from frontdoor.clocks import ClockReading, ClockState
 from frontdoor.intake.feedback import feedback_to_give, with_given_at
 from frontdoor.intake.models import ContactChild, OpenCaseInformation, ReferrerFeedback
 from frontdoor.mash.models import (
-    TRANSFER_OUTCOMES,
     Decision,
     DecisionStatus,
     Enquiry,
@@ -28,6 +27,7 @@ from frontdoor.mash.models import (
     PartnerRequest,
     RequestStatus,
 )
+from frontdoor.mash.selectors import transferable_decisions
 from frontdoor.people.models import Person
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.work.clocks import (
@@ -190,20 +190,9 @@ def _signoffs(now: datetime, qs: QuerySet[Decision] | None = None) -> Iterable[W
 
 
 def _to_transfer(now: datetime) -> Iterable[WorkItem]:
-    decisions = (
-        Decision.objects.filter(
-            status=DecisionStatus.SIGNED_OFF,
-            outcome__in=[str(o) for o in TRANSFER_OUTCOMES],
-            enquiry__status=EnquiryStatus.DECIDED,
-        )
-        .exclude(
-            enquiry__referral__transfers__status__in=[
-                TransferStatus.REQUESTED,
-                TransferStatus.ACCEPTED,
-            ]
-        )
-        .select_related("enquiry__child", "policy")
-    )
+    decisions = transferable_decisions(
+        Decision.objects.filter(enquiry__status=EnquiryStatus.DECIDED)
+    ).select_related("enquiry__child", "policy")
     for decision in decisions:
         yield WorkItem(
             Stage.TO_TRANSFER,

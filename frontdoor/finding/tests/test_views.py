@@ -10,12 +10,12 @@ import time_machine
 from django.urls import reverse
 
 from frontdoor.audit.models import AccessAction, AccessLogEntry
-from frontdoor.finding import paging
 from frontdoor.intake.models import Contact
 from frontdoor.mash.services import enquiry_allocate
 from frontdoor.restricted.services import restriction_create
 from frontdoor.testing.factories import child_details, contact_child_of, local
 from frontdoor.testing.fixtures import client_for
+from frontdoor.web import paging
 
 pytestmark = pytest.mark.django_db
 

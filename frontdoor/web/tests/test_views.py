@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,11 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from frontdoor.audit.models import AccessLogEntry
-from frontdoor.intake.models import Contact, ContactChild
-from frontdoor.mash.models import Decision, Enquiry, PartnerRequest
-from frontdoor.people.models import Person
-from frontdoor.protection.models import Transfer, Visit
-from frontdoor.testing.factories import contact_child_of, request_sent
+from frontdoor.mash.models import PartnerRequest
+from frontdoor.testing.factories import request_sent
 from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
@@ -268,101 +264,6 @@ def test_viewing_a_childs_records_writes_the_access_log(world: dict[str, Any]) -
         assert entries.first().child_id == world["child"].pk  # type: ignore[union-attr]
 
 
-def _contact_form(**overrides: str) -> dict[str, str]:
-    data = {
-        "received_date-day": "2",
-        "received_date-month": "3",
-        "received_date-year": "2026",
-        "received_time": "10:00",
-        "channel": "phone",
-        "source": "2A",
-        "concern": "Bruising seen at school.",
-        "immediate_risk": "no",
-        "consent_status": "given",
-        "lawful_basis": "public_task",
-        "first_name": "Sam",
-        "last_name": "Green",
-        "date_of_birth-day": "4",
-        "date_of_birth-month": "5",
-        "date_of_birth-year": "2016",
-        "sex": "F",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_recording_a_contact_starts_the_screening_clock_and_shows_the_contact(
-    contact_officer: Any,
-) -> None:
-    client = client_for(contact_officer)
-    response = client.post(reverse("contact-new"), _contact_form())
-    assert response.status_code == 302
-    contact = Contact.objects.get()
-    assert response["Location"] == reverse("contact-detail", args=[contact.pk])
-    page = client.get(response["Location"]).content.decode()
-    assert "Sam Green" in page and "Due 3 Mar 2026 23:59" in page
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"concern": ""}, "Enter the concern in the referrer"),
-        (
-            {"received_date-day": "31", "received_date-month": "2"},
-            "Date received must be a real date",
-        ),
-        ({"received_date-year": ""}, "Date received must include a year"),
-        ({"received_time": "25:00"}, "Time received must be a real time"),
-        ({"received_time": "noon"}, "Time received must be a 24-hour time"),
-        ({"received_date-year": "2099"}, "must not be in the future"),
-        (
-            {"date_of_birth-year": "2027"},
-            "Date of birth must be on or before the date of the contact",
-        ),
-        (
-            {
-                "expected_date_of_birth-day": "1",
-                "expected_date_of_birth-month": "6",
-                "expected_date_of_birth-year": "2026",
-            },
-            "not both",
-        ),
-        ({"consent_status": "refused"}, "Enter why consent was refused or not sought"),
-        (
-            {
-                "consent_status": "refused",
-                "consent_reason": "Parent said no",
-                "lawful_basis": "consent",
-            },
-            "Consent cannot be the lawful basis",
-        ),
-        ({"channel": "pigeon"}, "Select how the contact arrived"),
-        ({"concern": "x" * 10001}, "Must be 10000 characters or fewer"),
-        ({"referrer_email": "not-an-email"}, "Enter an email address in the correct format"),
-        (
-            {
-                "first_name": "",
-                "last_name": "",
-                "date_of_birth-year": "",
-                "date_of_birth-month": "",
-                "date_of_birth-day": "",
-            },
-            "or an expected date of birth if unborn",
-        ),
-    ],
-)
-def test_bad_contact_input_shows_the_error_summary_and_saves_nothing(
-    contact_officer: Any, overrides: dict[str, str], message: str
-) -> None:
-    response = client_for(contact_officer).post(reverse("contact-new"), _contact_form(**overrides))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "govuk-error-summary" in body and "There is a problem" in body
-    assert message in body
-    assert "<title>Error:" in body
-    assert Contact.objects.count() == 0 and Person.objects.count() == 0
-
-
 def test_junk_posted_to_every_form_never_causes_a_server_error(world: dict[str, Any]) -> None:
     junk = {
         "received_date-day": "\x00",
@@ -403,51 +304,6 @@ def test_junk_posted_to_every_form_never_causes_a_server_error(world: dict[str, 
     )
 
 
-def test_screening_the_same_child_twice_is_refused_not_duplicated(
-    contact_recorded: Callable[..., Contact], mash_worker: Any
-) -> None:
-    contact = contact_recorded()
-    link = contact_child_of(contact)
-    url = reverse("contact-screen", args=[contact.pk, link.pk])
-    client = client_for(mash_worker)
-    data = {"outcome": "mash_enquiry", "rating": "GREEN", "rationale": "Check with partners"}
-    assert client.post(url, data).status_code == 302
-    again = client.post(url, data)
-    assert again.status_code == 200
-    assert "already been recorded" in again.content.decode()
-    assert Enquiry.objects.count() == 1
-
-
-def test_screening_to_mash_without_a_rating_asks_for_one(
-    contact_recorded: Callable[..., Contact], mash_worker: Any
-) -> None:
-    contact = contact_recorded()
-    link = contact_child_of(contact)
-    response = client_for(mash_worker).post(
-        reverse("contact-screen", args=[contact.pk, link.pk]),
-        {"outcome": "mash_enquiry", "rationale": "x"},
-    )
-    assert "Select a BRAG rating" in response.content.decode()
-    assert ContactChild.objects.get(pk=link.pk).screened_at is None
-
-
-def test_a_manager_cannot_sign_off_their_own_decision_through_the_page(
-    screened_to_mash: Callable[..., Enquiry], mash_manager: Any
-) -> None:
-    enquiry = screened_to_mash()
-    client = client_for(mash_manager)
-    client.post(
-        reverse("enquiry-decision", args=[enquiry.pk]),
-        {"outcome": "nfa", "rationale": "No concern", "referrer_feedback": "No action"},
-    )
-    response = client.post(
-        reverse("enquiry-sign-off", args=[enquiry.pk]), {"review": "agree", "oversight": "ok"}
-    )
-    assert response.status_code == 403
-    assert "other than the decision" in response.content.decode()
-    assert Decision.objects.get().signed_off_at is None
-
-
 def test_a_partner_answers_their_own_request_but_not_another_agencys(
     world: dict[str, Any],
 ) -> None:
@@ -462,25 +318,6 @@ def test_a_partner_answers_their_own_request_but_not_another_agencys(
             == 302
         )
         assert PartnerRequest.objects.get(pk=world["request"].pk).status == "not_shared"
-
-
-def test_a_visit_before_the_transfer_is_refused_with_a_clear_message(
-    accepted: Callable[..., Transfer], assessment_worker: Any
-) -> None:
-    transfer = accepted()
-    response = client_for(assessment_worker).post(
-        reverse("transfer-visit", args=[transfer.pk]),
-        {
-            "visited_date-day": "1",
-            "visited_date-month": "1",
-            "visited_date-year": "2020",
-            "visited_time": "10:00",
-            "child_seen": "yes",
-            "seen_alone": "no",
-        },
-    )
-    assert "cannot be earlier than the transfer was requested" in response.content.decode()
-    assert Visit.objects.count() == 0
 
 
 def test_queues_show_each_team_its_own_work(world: dict[str, Any]) -> None:

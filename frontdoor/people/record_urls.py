@@ -1,8 +1,9 @@
-"""Correcting and completing records (docs/records.md)."""
+"""Correcting and completing records of people (docs/records.md); a contact's are in
+``frontdoor.intake.contact_urls``."""
 
 from django.urls import path
 
-from frontdoor.web import records
+from frontdoor.people import record_views as records
 
 urlpatterns = [
     path("people/<int:pk>/", records.person_detail, name="person-detail"),
@@ -20,8 +21,6 @@ urlpatterns = [
         name="person-alias-remove",
     ),
     path("children/<int:pk>/adults/new/", records.child_adult_add, name="child-adult-add"),
-    path("contacts/<int:pk>/adults/new/", records.contact_adult_add, name="contact-adult-add"),
-    path("contacts/<int:pk>/edit/", records.contact_edit, name="contact-edit"),
     path("relationships/<int:pk>/edit/", records.relationship_edit, name="relationship-edit"),
     path("relationships/<int:pk>/end/", records.relationship_end, name="relationship-end"),
 ]

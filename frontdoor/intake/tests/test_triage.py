@@ -16,7 +16,7 @@ from frontdoor.intake.submissions import submission_receive, submissions_convert
 from frontdoor.people.models import Person
 from frontdoor.people.services import child_create
 from frontdoor.testing.factories import child_details, contact_recorded, referral_document
-from frontdoor.web.tests.test_views import client_for
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 

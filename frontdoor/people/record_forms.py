@@ -3,25 +3,15 @@ to a child, and a contact. Each asks for the reason; the services decide what is
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from frontdoor.intake.models import Contact
+from frontdoor.people.forms import clean_nhs_number
 from frontdoor.people.households import ADULT_RELATIONSHIPS, AdultDetails, Link
 from frontdoor.people.identifiers import postcode_normalise
 from frontdoor.people.models import Gender, Person, PersonKind, Relationship, Sex
-from frontdoor.web.fields import GovDateField
-from frontdoor.web.forms import (
-    YES_NO,
-    ContactDetailsForm,
-    _clean_nhs_number,
-    _optional_text,
-    _required,
-    _text,
-)
+from frontdoor.web.fields import YES_NO, GovDateField, optional_text, required, text
 
 REASON_MESSAGE = "Enter why the record is being changed"
 ALIAS_KINDS = [
@@ -33,11 +23,11 @@ ALIAS_KINDS = [
 
 
 def _reason() -> forms.CharField:
-    return _text(REASON_MESSAGE, 2000)
+    return text(REASON_MESSAGE, 2000)
 
 
 def _yes_no(message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=YES_NO, error_messages=_required(message))
+    return forms.ChoiceField(choices=YES_NO, error_messages=required(message))
 
 
 def _yes(value: bool) -> str:
@@ -47,18 +37,16 @@ def _yes(value: bool) -> str:
 class PersonEditForm(forms.Form):
     """A child's or an adult's details (an adult has no expected date of birth or gender)."""
 
-    first_name = _optional_text(100)
-    last_name = _optional_text(100)
+    first_name = optional_text(100)
+    last_name = optional_text(100)
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
     expected_date_of_birth = GovDateField(label_text="Expected date of birth", required=False)
-    sex = forms.ChoiceField(choices=Sex.choices, error_messages=_required("Select the sex"))
-    gender = forms.ChoiceField(
-        choices=Gender.choices, error_messages=_required("Select the gender")
-    )
-    nhs_number = _optional_text(14)
-    first_language = _optional_text(60)
+    sex = forms.ChoiceField(choices=Sex.choices, error_messages=required("Select the sex"))
+    gender = forms.ChoiceField(choices=Gender.choices, error_messages=required("Select the gender"))
+    nhs_number = optional_text(14)
+    first_language = optional_text(60)
     interpreter_needed = _yes_no("Select whether an interpreter is needed")
-    religion = _optional_text(60)
+    religion = optional_text(60)
     reason = _reason()
 
     ADULT_ONLY_WITHOUT = ("expected_date_of_birth", "gender")
@@ -77,7 +65,7 @@ class PersonEditForm(forms.Form):
                 del self.fields[name]
 
     def clean_nhs_number(self) -> str:
-        return _clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        return clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -87,15 +75,15 @@ class PersonEditForm(forms.Form):
 
 
 class AddressForm(forms.Form):
-    line_1 = _text("Enter the first line of the address", 200)
-    line_2 = _optional_text(200)
-    town = _optional_text(100)
-    postcode = _text("Enter the postcode", 10)
+    line_1 = text("Enter the first line of the address", 200)
+    line_2 = optional_text(200)
+    town = optional_text(100)
+    postcode = text("Enter the postcode", 10)
     moved_in = GovDateField(label_text="Date they moved in", required=False)
     end_current = forms.ChoiceField(
         choices=YES_NO,
         required=False,
-        error_messages=_required("Select whether they have moved out of their current address"),
+        error_messages=required("Select whether they have moved out of their current address"),
     )
     reason = _reason()
 
@@ -109,10 +97,10 @@ class MovedOutForm(forms.Form):
 
 
 class AliasForm(forms.Form):
-    first_name = _optional_text(100)
-    last_name = _optional_text(100)
+    first_name = optional_text(100)
+    last_name = optional_text(100)
     kind = forms.ChoiceField(
-        choices=ALIAS_KINDS, error_messages=_required("Select what kind of name this is")
+        choices=ALIAS_KINDS, error_messages=required("Select what kind of name this is")
     )
     reason = _reason()
 
@@ -126,14 +114,14 @@ class LinkFieldsMixin(forms.Form):
 
     kind = forms.ChoiceField(
         choices=ADULT_RELATIONSHIPS,
-        error_messages=_required("Select how the person is related to the child"),
+        error_messages=required("Select how the person is related to the child"),
     )
     parental_responsibility = _yes_no("Select whether they have parental responsibility")
     household_member = _yes_no("Select whether they live in the child's household")
     alleged_perpetrator = _yes_no(
         "Select whether they are alleged to have harmed the child, or to pose a risk to them"
     )
-    notes = _optional_text(2000)
+    notes = optional_text(2000)
 
     def link(self) -> Link:
         data = self.cleaned_data
@@ -150,24 +138,24 @@ class AdultForm(LinkFieldsMixin):
     """A parent, carer or other adult, linked to one child or to some of a contact's children.
 
     ``existing_adult`` and ``match_check`` answer "is this someone we already know?" the way
-    recording a child does (``frontdoor.web.matching``).
+    recording a child does (``frontdoor.matching.steps``).
     """
 
-    first_name = _optional_text(100)
-    last_name = _optional_text(100)
+    first_name = optional_text(100)
+    last_name = optional_text(100)
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
     sex = forms.ChoiceField(
-        choices=Sex.choices, initial=Sex.UNKNOWN, error_messages=_required("Select the sex")
+        choices=Sex.choices, initial=Sex.UNKNOWN, error_messages=required("Select the sex")
     )
-    address_line_1 = _optional_text(200)
-    town = _optional_text(100)
-    postcode = _optional_text(10)
+    address_line_1 = optional_text(200)
+    town = optional_text(100)
+    postcode = optional_text(10)
     children = forms.MultipleChoiceField(
         required=False,
         error_messages={"invalid_choice": "Select the children this person is linked to"},
     )
-    existing_adult = _optional_text(20)
-    match_check = _optional_text(64)
+    existing_adult = optional_text(20)
+    match_check = optional_text(64)
 
     field_order = [
         "first_name",
@@ -238,53 +226,4 @@ class RelationshipForm(LinkFieldsMixin):
 
 class RelationshipEndForm(forms.Form):
     ended_on = GovDateField(label_text="Date it ended")
-    reason = _text("Enter why the relationship ended", 2000)
-
-
-class ContactEditForm(ContactDetailsForm):
-    """Every detail of a contact, starting from what it holds now, and the reason."""
-
-    reason = _text("Enter why the contact is being changed", 2000)
-
-    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
-        received = timezone.localtime(contact.received_at)
-        initial: dict[str, Any] = {
-            name: getattr(contact, name)
-            for name in (
-                "channel",
-                "source",
-                "referrer_name",
-                "referrer_role",
-                "referrer_agency",
-                "referrer_phone",
-                "referrer_email",
-                "concern",
-                "consent_status",
-                "consent_reason",
-                "lawful_basis",
-                "sharing_override_reason",
-                "parents_aware",
-                "parental_responsibility_notes",
-                "household_notes",
-            )
-        }
-        initial["received_date"] = received.date()
-        initial["received_time"] = f"{received:%H:%M}"
-        initial["immediate_risk"] = _yes(contact.immediate_risk)
-        self.contact = contact
-        kwargs["initial"] = initial
-        super().__init__(*args, **kwargs)
-
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        changes: dict[str, Any] = {
-            name: data[name]
-            for name in data
-            if name not in ("received_date", "received_time", "reason", "immediate_risk")
-        }
-        changes["immediate_risk"] = data["immediate_risk"] == "yes"
-        received: datetime = self.received_at()
-        shown = timezone.localtime(self.contact.received_at).replace(second=0, microsecond=0)
-        # The page shows the time to the minute: left as shown, it keeps its seconds.
-        changes["received_at"] = self.contact.received_at if received == shown else received
-        return changes
+    reason = text("Enter why the relationship ended", 2000)

@@ -21,16 +21,15 @@ from frontdoor.accounts.access import Perm
 from frontdoor.accounts.middleware import requires
 from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import timeline_for_child
-from frontdoor.intake.corrections import CONTACT_CORRECTED, contact_correct
+from frontdoor.intake.corrections import CONTACT_CORRECTED
 from frontdoor.intake.models import Contact
 from frontdoor.matching.record import MatchRecord
-from frontdoor.people import households, records
+from frontdoor.matching.steps import MatchStep, candidates_shown, details_signature
+from frontdoor.people import households, record_forms, records
 from frontdoor.people.households import AdultDetails
 from frontdoor.people.models import Address, Alias, Person, PersonKind, Relationship
 from frontdoor.people.selectors import children_of, household_for_viewer, household_of
 from frontdoor.restricted.selectors import shown_children
-from frontdoor.web import record_forms
-from frontdoor.web.matching import MatchStep, candidates_shown, details_signature
 from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -277,7 +276,7 @@ def adult_match_step(
     return MatchStep(signature, candidates=candidates)
 
 
-def _adult_add(
+def adult_add_page(
     request: HttpRequest, *, children: list[Person], back: str, contact: Contact | None
 ) -> HttpResponse:
     form = record_forms.AdultForm(
@@ -320,22 +319,7 @@ def _adult_add(
 @GET_POST
 def child_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(Person, pk=pk, kind=PersonKind.CHILD, merged_into__isnull=True)
-    return _adult_add(request, children=[child], back=person_url(child), contact=None)
-
-
-@requires(Perm.RECORD_EDIT)
-@GET_POST
-def contact_adult_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.urls import reverse
-
-    contact = get_object_or_404(Contact, pk=pk)
-    children = [link.child for link in contact.children.select_related("child").order_by("id")]
-    return _adult_add(
-        request,
-        children=children,
-        back=reverse("contact-detail", args=[contact.pk]),
-        contact=contact,
-    )
+    return adult_add_page(request, children=[child], back=person_url(child), contact=None)
 
 
 def _relationship(pk: int) -> Relationship:
@@ -400,29 +384,3 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             return redirect(person_url(relationship.child) + "#household")
     return _relationship_page(request, relationship, "people/relationship_end.html", form)
-
-
-# ------------------------------------------------------------------ contacts
-
-
-@requires(Perm.RECORD_EDIT)
-@GET_POST
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk)
-    form = record_forms.ContactEditForm(
-        request.POST if request.method == "POST" else None, contact=contact
-    )
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: contact_correct(
-                contact=contact,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-                by=request.user,  # type: ignore[arg-type]
-            ),
-        )
-        if done is not None:
-            return redirect("contact-detail", contact.pk)
-    log_view(request, [link.child for link in contact.children.select_related("child")], contact)
-    return render(request, "intake/contact_edit.html", {"form": form, "contact": contact})

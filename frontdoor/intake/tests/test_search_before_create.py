@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.intake.models import Contact, ContactChild
+from frontdoor.intake.tests.test_contact_views import _contact_form
+from frontdoor.matching.steps import details_signature
 from frontdoor.people.models import Person
 from frontdoor.people.services import child_create
 from frontdoor.testing.factories import child_details, contact_recorded
-from frontdoor.web.matching import details_signature
-from frontdoor.web.tests.test_views import _contact_form, client_for
+from frontdoor.testing.fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 
