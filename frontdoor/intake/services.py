@@ -351,6 +351,16 @@ def open_case_acknowledge(
     return locked
 
 
+def referral_nfa_record(*, referral: Referral) -> Referral:
+    """Mark a referral as ending in no further action (a signed-off MASH decision of NFA).
+    Only intake writes a referral's outcome; the MASH calls this inside its transaction, and
+    the decision's own event records who decided and when."""
+    if not referral.nfa:
+        referral.nfa = True
+        referral.save(update_fields=["nfa"])
+    return referral
+
+
 def mash_team() -> Team:
     team = Team.objects.filter(kind=TeamKind.MASH).order_by("id").first()
     if team is None:

@@ -16,6 +16,7 @@ from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.intake.feedback import feedback_request
 from frontdoor.intake.models import FeedbackStage
+from frontdoor.intake.services import referral_nfa_record
 from frontdoor.mash.models import (
     NFA_OUTCOMES,
     TRANSFER_OUTCOMES,
@@ -458,9 +459,7 @@ def decision_sign_off(
             enquiry.status = EnquiryStatus.CLOSED
             enquiry.save(update_fields=["status"])
         if locked.outcome in NFA_OUTCOMES:
-            referral = enquiry.referral
-            referral.nfa = True
-            referral.save(update_fields=["nfa"])
+            referral_nfa_record(referral=enquiry.referral)
         event_append(
             record=enquiry,
             action="decision.signed_off",
@@ -589,3 +588,29 @@ def decision_replace(
         )
         _changed(enquiry=enquiry, by=by, at=at)
     return replacement
+
+
+def enquiry_close(*, enquiry: Enquiry, reason: str, by: User, at: datetime) -> Enquiry:
+    """Close an enquiry whose signed-off decision has been carried out elsewhere (the
+    assessment team accepted its transfer). Only the MASH closes an enquiry: the transfer
+    stage calls this inside its own transaction. Closing a closed enquiry does nothing."""
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().select_related("child").get(pk=enquiry.pk)
+        if locked.status == EnquiryStatus.CLOSED:
+            return locked
+        before = {"status": locked.status}
+        locked.status = EnquiryStatus.CLOSED
+        locked.save(update_fields=["status"])
+        event_append(
+            record=locked,
+            action="enquiry.closed",
+            summary=f"MASH enquiry closed: {reason}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before=before,
+            after={"status": EnquiryStatus.CLOSED},
+            reason=reason,
+        )
+        _changed(enquiry=locked, by=by, at=at)
+    return locked

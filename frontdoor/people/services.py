@@ -95,3 +95,13 @@ def child_create(
         after={"name": child.full_name, "date_of_birth": details.date_of_birth},
     )
     return child
+
+
+def child_allocate(*, child: Person, worker: User) -> Person:
+    """Allocate ``worker`` as the child's social worker. Only the children app writes
+    allocation; the caller (the assessment team accepting a transfer) calls this inside its
+    transaction, and its own event names the worker and says why."""
+    if child.allocated_worker_id != worker.pk:
+        child.allocated_worker = worker
+        child.save(update_fields=["allocated_worker"])
+    return child

@@ -13,7 +13,9 @@ from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.intake.models import Referral
-from frontdoor.mash.models import TRANSFER_OUTCOMES, DecisionStatus, Enquiry, EnquiryStatus, Rating
+from frontdoor.mash.models import TRANSFER_OUTCOMES, DecisionStatus, Enquiry, Rating
+from frontdoor.mash.services import enquiry_close
+from frontdoor.people.services import child_allocate
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
@@ -131,13 +133,7 @@ def transfer_accept(
         locked.responded_by = by
         locked.allocated_to = allocated_to
         locked.save()
-        child = locked.child
-        child.allocated_worker = allocated_to
-        child.save(update_fields=["allocated_worker"])
-        enquiry = getattr(locked.referral, "enquiry", None)
-        if enquiry is not None and enquiry.status != EnquiryStatus.CLOSED:
-            enquiry.status = EnquiryStatus.CLOSED
-            enquiry.save(update_fields=["status"])
+        child = child_allocate(child=locked.child, worker=allocated_to)
         event_append(
             record=locked,
             action="transfer.accepted",
@@ -149,6 +145,11 @@ def transfer_accept(
             after={"status": TransferStatus.ACCEPTED, "allocated_to": allocated_to.pk},
         )
         _log(locked, by, at)
+        enquiry = getattr(locked.referral, "enquiry", None)
+        if enquiry is not None:
+            enquiry_close(
+                enquiry=enquiry, reason="the assessment team accepted the transfer", by=by, at=at
+            )
     return locked
 
 

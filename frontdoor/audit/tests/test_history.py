@@ -104,6 +104,7 @@ def test_a_childs_timeline_gathers_every_record_about_them(visited):
         "feedback.requested",
         "transfer.requested",
         "transfer.accepted",
+        "enquiry.closed",  # by the MASH, when the transfer was accepted
         "visit.recorded",
     ]
     assert not timeline_for_child(PersonFactory().pk).exists()
