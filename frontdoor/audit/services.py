@@ -58,6 +58,54 @@ def event_append(
     )
 
 
+def history_write(
+    *,
+    record: models.Model,
+    action: str,
+    summary: str,
+    at: datetime,
+    actor: User | None,
+    child: Person | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    children: Iterable[Person] | None = None,
+    logged: models.Model | None = None,
+    fields: Iterable[str] = (),
+    agency: str = "",
+    log_reason: str = "",
+) -> Event:
+    """A change, written once: append its event and log the change to each child's data.
+
+    The one call a service makes for a transition, inside its transaction. The access log
+    names ``children`` (default: the event's ``child``) through ``logged`` (default: the
+    event's ``record``), with ``fields``, ``agency`` and ``log_reason`` as
+    ``access_log_record`` takes them. The guards run before the event is kept (a
+    refused change raises, and the caller's transaction undoes it).
+    """
+    access_log_record(
+        user=actor,
+        children=[child] if children is None and child is not None else list(children or ()),
+        record=logged if logged is not None else record,
+        action=AccessAction.CHANGE,
+        at=at,
+        agency=agency,
+        fields=fields,
+        reason=log_reason,
+    )
+    return event_append(
+        record=record,
+        action=action,
+        summary=summary,
+        at=at,
+        actor=actor,
+        child=child,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
 #: Checks run before any read or write of a child's data is logged (and so before it is
 #: shown or saved): each may raise (e.g. PermissionDenied for a restricted record).
 AccessGuard = Callable[["User | None", "list[Person]", AccessAction], None]

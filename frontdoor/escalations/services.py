@@ -9,16 +9,14 @@ policy in force when the stage starts. Who answers each stage is in
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import history_write
 from frontdoor.escalations.access import (
     can_raise_about,
     can_respond,
@@ -35,7 +33,7 @@ from frontdoor.escalations.models import (
     StageResult,
 )
 from frontdoor.escalations.records import record_facts, record_find
-from frontdoor.outbox.services import message_enqueue
+from frontdoor.outbox.services import email_quietly
 from frontdoor.policies.defaults import ESCALATION_STAGES
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
@@ -45,7 +43,6 @@ if TYPE_CHECKING:
     from frontdoor.intake.models import Submission
     from frontdoor.people.models import Person
 
-logger = logging.getLogger(__name__)
 
 LONG_TEXT = 10000
 #: The same raise again within this time (a double click, a resubmitted form) is recognised.
@@ -83,14 +80,6 @@ def _text(errors: dict[str, str], field: str, value: str, missing: str, name: st
     return value
 
 
-def _email(**message: Any) -> None:
-    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
-    try:
-        message_enqueue(**message)
-    except ValidationError:
-        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
-
-
 def _when(value: datetime | None) -> str:
     return f"{timezone.localtime(value):%d %b %Y %H:%M}" if value else "no set time"
 
@@ -111,7 +100,7 @@ def _stage_start(escalation: Escalation, stage: str, *, at: datetime) -> Escalat
     escalation.stage_due_at = due_at
     label = STAGE_LABELS[stage].lower()
     for user in stage_owners(escalation, stage).exclude(email=""):
-        _email(
+        email_quietly(
             kind="escalation_stage",
             to=user.email,
             subject="Front Door: an escalation is waiting for your answer",
@@ -143,7 +132,7 @@ def _tell_raiser_resolved(escalation: Escalation, *, at: datetime) -> None:
         if escalation.submission is not None
         else ""
     )
-    _email(
+    email_quietly(
         kind="escalation_resolved",
         to=to,
         subject="Front Door: your escalation has been answered",
@@ -165,17 +154,6 @@ def _locked(escalation: Escalation) -> Escalation:
 def _current(escalation: Escalation) -> EscalationStage:
     return EscalationStage.objects.select_for_update().get(
         escalation=escalation, stage=escalation.stage
-    )
-
-
-def _log(escalation: Escalation, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by,
-        children=[escalation.child],
-        record=escalation,
-        action=AccessAction.CHANGE,
-        at=at,
-        agency="" if by is not None else "referrer",
     )
 
 
@@ -303,7 +281,7 @@ def escalation_raise(
         _stage_start(escalation, EscalationStageName.PRACTITIONER, at=at)
         escalation.save(update_fields=["stage", "stage_due_at"])
         who = raiser_name + (f" ({raiser_organisation})" if raiser_organisation else "")
-        event_append(
+        history_write(
             record=escalation,
             action="escalation.raised",
             summary=f"Escalation {escalation.reference} raised by {who} about "
@@ -320,8 +298,8 @@ def escalation_raise(
                 "disagreement": disagreement,
                 "outcome_sought": outcome_sought,
             },
+            agency="" if by is not None else "referrer",
         )
-        _log(escalation, by, at)
     return escalation
 
 
@@ -395,7 +373,7 @@ def escalation_respond(
             locked.save(
                 update_fields=["status", "closed_at", "resolution", "learning", "resolved_by"]
             )
-            event_append(
+            history_write(
                 record=locked,
                 action="escalation.resolved",
                 summary=f"Escalation {locked.reference} resolved at the {label} stage",
@@ -405,6 +383,7 @@ def escalation_respond(
                 before=before,
                 after={"status": locked.status, "resolution": response, "learning": learning},
                 reason=response,
+                agency="" if by is not None else "referrer",
             )
             _tell_raiser_resolved(locked, at=at)
         else:
@@ -412,7 +391,7 @@ def escalation_respond(
             assert following is not None
             _stage_start(locked, following, at=at)
             locked.save(update_fields=["stage", "stage_due_at"])
-            event_append(
+            history_write(
                 record=locked,
                 action="escalation.escalated",
                 summary=f"Escalation {locked.reference} escalated from the {label} stage to "
@@ -423,8 +402,8 @@ def escalation_respond(
                 before=before,
                 after={"stage": following, "stage_due_at": locked.stage_due_at},
                 reason=response,
+                agency="" if by is not None else "referrer",
             )
-        _log(locked, by, at)
     return locked
 
 
@@ -505,7 +484,7 @@ def escalation_escalate(
                 "stage_due_at",
             ]
         )
-        event_append(
+        history_write(
             record=locked,
             action="escalation.escalated",
             summary=f"Escalation {locked.reference} escalated by the raiser to the "
@@ -516,8 +495,8 @@ def escalation_escalate(
             before=before,
             after={"stage": following, "stage_due_at": locked.stage_due_at, "by_raiser": True},
             reason=reason,
+            agency="" if by is not None else "referrer",
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -549,7 +528,7 @@ def escalation_withdraw(
         locked.closed_at = at
         locked.withdrawn_reason = reason
         locked.save(update_fields=["status", "closed_at", "withdrawn_reason"])
-        event_append(
+        history_write(
             record=locked,
             action="escalation.withdrawn",
             summary=f"Escalation {locked.reference} withdrawn by {by.display_name}",
@@ -559,6 +538,6 @@ def escalation_withdraw(
             before={"status": EscalationStatus.OPEN},
             after={"status": locked.status},
             reason=reason,
+            agency="" if by is not None else "referrer",
         )
-        _log(locked, by, at)
     return locked

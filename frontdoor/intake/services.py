@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.intake.feedback import feedback_request, screening_feedback_text
 from frontdoor.intake.models import (
     Channel,
@@ -149,7 +148,7 @@ def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime
         raise ValidationError({"child": "This child is already named in the contact"})
     due = screening_due_for(contact)
     link = ContactChild.objects.create(contact=contact, child=child, screening_due_at=due)
-    event_append(
+    history_write(
         record=contact,
         action="contact.child_added",
         summary=f"{child.full_name} named in contact {contact.reference}",
@@ -158,7 +157,6 @@ def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime
         child=child,
         after={"child": child.pk, "screening_due_at": due},
     )
-    access_log_record(user=by, children=[child], record=contact, action=AccessAction.CHANGE, at=at)
     return link
 
 
@@ -335,7 +333,7 @@ def open_case_acknowledge(
         locked.action_taken = action_taken.strip()
         locked.save()
         link = locked.contact_child
-        event_append(
+        history_write(
             record=link.contact,
             action="contact.open_case_acknowledged",
             summary=f"New information acknowledged by {by.display_name}",
@@ -344,9 +342,6 @@ def open_case_acknowledge(
             child=link.child,
             after={"acknowledged_at": at},
             reason=locked.action_taken,
-        )
-        access_log_record(
-            user=by, children=[link.child], record=link.contact, action=AccessAction.CHANGE, at=at
         )
     return locked
 
@@ -424,7 +419,7 @@ def contact_screen(
         link.screened_at = at
         link.screened_by = by
         link.save()
-        event_append(
+        history_write(
             record=contact,
             action="contact.screened",
             summary=f"Screening decision for {link.child.full_name}: "
@@ -436,9 +431,6 @@ def contact_screen(
             after={"outcome": outcome, "rating": rating}
             | ({"repeat_proposal": proposal} if proposal else {}),
             reason=rationale,
-        )
-        access_log_record(
-            user=by, children=[link.child], record=contact, action=AccessAction.CHANGE, at=at
         )
         if outcome == ScreeningOutcome.ALLOCATED_WORKER:
             assert worker is not None

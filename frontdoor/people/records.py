@@ -22,8 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.changes import FieldWords, changes_register
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import history_write
 from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.identifiers import (
     nhs_number_normalise,
@@ -245,7 +244,7 @@ def _record(
     at: datetime,
 ) -> None:
     """The event (the person's history and chronology) and the access-log entry."""
-    event_append(
+    history_write(
         record=person,
         action=action,
         summary=summary,
@@ -255,15 +254,8 @@ def _record(
         before=before,
         after=after,
         reason=reason,
-    )
-    access_log_record(
-        user=by,
-        children=[person],
-        record=person,
-        action=AccessAction.CHANGE,
-        at=at,
         fields=fields,
-        reason=reason,
+        log_reason=reason,
     )
 
 

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import history_write
 from frontdoor.intake.models import Referral
 from frontdoor.mash.models import TRANSFER_OUTCOMES, DecisionStatus, Enquiry, Rating
 from frontdoor.mash.services import enquiry_close
@@ -29,12 +28,6 @@ def assessment_team() -> Team:
     if team is None:
         raise ValidationError("No assessment team is set up: ask an administrator to add one")
     return team
-
-
-def _log(transfer: Transfer, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by, children=[transfer.child], record=transfer, action=AccessAction.CHANGE, at=at
-    )
 
 
 def transfer_request(
@@ -88,7 +81,7 @@ def transfer_request(
             visit_due_at=rules.due("first_visit", at, rating),
             policy=policy,
         )
-        event_append(
+        history_write(
             record=transfer,
             action="transfer.requested",
             summary=f"Transfer to {transfer.to_team.name} requested",
@@ -102,7 +95,6 @@ def transfer_request(
                 "visit_due_at": transfer.visit_due_at,
             },
         )
-        _log(transfer, by, at)
     return transfer
 
 
@@ -134,7 +126,7 @@ def transfer_accept(
         locked.allocated_to = allocated_to
         locked.save()
         child = child_allocate(child=locked.child, worker=allocated_to)
-        event_append(
+        history_write(
             record=locked,
             action="transfer.accepted",
             summary=f"Transfer accepted; allocated to {allocated_to.display_name}",
@@ -144,7 +136,6 @@ def transfer_accept(
             before={"status": TransferStatus.REQUESTED},
             after={"status": TransferStatus.ACCEPTED, "allocated_to": allocated_to.pk},
         )
-        _log(locked, by, at)
         enquiry = getattr(locked.referral, "enquiry", None)
         if enquiry is not None:
             enquiry_close(
@@ -169,7 +160,7 @@ def transfer_return(
         locked.responded_by = by
         locked.return_reason = reason
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="transfer.returned",
             summary="Transfer returned to the MASH",
@@ -180,7 +171,6 @@ def transfer_return(
             after={"status": TransferStatus.RETURNED},
             reason=reason,
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -240,7 +230,7 @@ def visit_record(
             recorded_by=by,
             recorded_at=at,
         )
-        event_append(
+        history_write(
             record=locked,
             action="visit.recorded",
             summary=f"First visit: {seen_text(child_seen, seen_alone)}",
@@ -249,5 +239,4 @@ def visit_record(
             child=locked.child,
             after={"visited_at": visited_at, "child_seen": child_seen, "seen_alone": seen_alone},
         )
-        _log(locked, by, at)
     return visit

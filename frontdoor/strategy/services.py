@@ -5,21 +5,20 @@ One function per action; each validates before it writes, so refused input saves
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.accounts.models import Agency, Role, User
+from frontdoor.accounts.models import Agency, User
 from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import access_log_record, event_append, history_write
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry, Rating
-from frontdoor.outbox.services import message_enqueue
+from frontdoor.outbox.services import agency_practitioners_email
 from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
     from frontdoor.people.models import Person
-
-logger = logging.getLogger("frontdoor.strategy")
 
 
 def _when(value: datetime) -> str:
@@ -319,7 +316,7 @@ def attendance_record(
             changes[row.agency.name] = Attendance(row.attendance).label
         if changes:
             quorum = discussion_quorum(locked)
-            event_append(
+            history_write(
                 record=locked,
                 action="strategy.attendance",
                 summary=f"Attendance recorded: {quorum.label}",
@@ -328,7 +325,6 @@ def attendance_record(
                 child=locked.child,
                 after={"attendance": changes, "quorate": quorum.quorate},
             )
-            _log(locked, locked.child, by, at)
     return locked
 
 
@@ -450,7 +446,7 @@ def _s47_start(discussion: StrategyDiscussion, by: User, at: datetime) -> S47Enq
         icpc_due_at=rules_for(policy).due("icpc", discussion.held_at),
         policy=policy,
     )
-    event_append(
+    history_write(
         record=s47,
         action="s47.started",
         summary=f"Section 47 enquiry started ({S47Kind(s47.kind).label.lower()})",
@@ -464,7 +460,6 @@ def _s47_start(discussion: StrategyDiscussion, by: User, at: datetime) -> S47Enq
             "icpc_due_at": s47.icpc_due_at,
         },
     )
-    _log(s47, s47.child, by, at)
     return s47
 
 
@@ -482,7 +477,7 @@ def _s47_reconvened(discussion: StrategyDiscussion, by: User, at: datetime) -> S
         s47.icpc_due_at = rules_for(s47.policy).due("icpc", discussion.held_at)
     s47.kind = discussion.s47_kind or s47.kind
     s47.save(update_fields=["last_discussion", "icpc_due_at", "kind"])
-    event_append(
+    history_write(
         record=s47,
         action="s47.icpc_due_moved",
         summary="Strategy discussion reconvened: the conference is now due "
@@ -497,7 +492,6 @@ def _s47_reconvened(discussion: StrategyDiscussion, by: User, at: datetime) -> S
             "kind": s47.kind,
         },
     )
-    _log(s47, s47.child, by, at)
     return s47
 
 
@@ -518,7 +512,7 @@ def discussion_cancel(
         locked.cancelled_at = at
         locked.cancel_reason = reason.strip()
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.cancelled",
             summary="Strategy discussion cancelled",
@@ -529,7 +523,6 @@ def discussion_cancel(
             after={"status": DiscussionStatus.CANCELLED},
             reason=locked.cancel_reason,
         )
-        _log(locked, locked.child, by, at)
     return locked
 
 
@@ -552,7 +545,7 @@ def minutes_record(
         locked.minutes = minutes.strip()
         locked.minutes_recorded_at = at
         locked.save(update_fields=["minutes", "minutes_recorded_at"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.minutes_recorded",
             summary="Strategy discussion minutes " + ("recorded" if first else "corrected"),
@@ -560,7 +553,6 @@ def minutes_record(
             actor=by,
             child=locked.child,
         )
-        _log(locked, locked.child, by, at)
     return locked
 
 
@@ -605,7 +597,7 @@ def minutes_distribute(
             )
         locked.minutes_sent_at = at
         locked.save(update_fields=["minutes_sent_at"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.minutes_sent",
             summary="Minutes sent to " + ", ".join(a.name for a in attending),
@@ -614,37 +606,21 @@ def minutes_distribute(
             child=locked.child,
             after={"agencies": [a.pk for a in attending], "minutes_due_at": locked.minutes_due_at},
         )
-        _log(locked, locked.child, by, at)
     return locked
-
-
-def _email(**message: Any) -> None:
-    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
-    try:
-        message_enqueue(**message)
-    except ValidationError:
-        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
 
 
 def _tell_agency(discussion: StrategyDiscussion, agency: Agency, *, at: datetime) -> int:
     """Email the agency's practitioners that minutes wait for them (no child's details)."""
-    recipients = list(
-        User.objects.filter(agency=agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    return agency_practitioners_email(
+        agency,
+        kind="strategy_minutes",
+        subject="Front Door: strategy discussion minutes are ready",
+        body=f"The minutes of strategy discussion {discussion.reference}, which "
+        f"{agency.name} attended, are ready. Sign in to Front Door to read them and the "
+        "actions for your agency.",
+        about=f"strategy:{discussion.pk}",
+        at=at,
     )
-    for email in recipients:
-        _email(
-            kind="strategy_minutes",
-            to=email,
-            subject="Front Door: strategy discussion minutes are ready",
-            body=f"The minutes of strategy discussion {discussion.reference}, which "
-            f"{agency.name} attended, are ready. Sign in to Front Door to read them and the "
-            "actions for your agency.",
-            about=f"strategy:{discussion.pk}",
-            at=at,
-        )
-    return len(recipients)
 
 
 # ------------------------------------------------------------------ actions
@@ -699,7 +675,7 @@ def action_add(
             created_at=at,
             created_by=by,
         )
-        event_append(
+        history_write(
             record=locked,
             action="strategy.action_added",
             summary=f"Action for {action.owner_label}, due {due_on:%-d %b %Y}",
@@ -708,7 +684,6 @@ def action_add(
             child=locked.child,
             after={"action": action.pk, "description": action.description, "due_on": due_on},
         )
-        _log(locked, locked.child, by, at)
     return action
 
 
@@ -731,7 +706,7 @@ def action_complete(
         locked.completion_note = note.strip()
         locked.save(update_fields=["completed_at", "completed_by", "completion_note"])
         discussion = locked.discussion
-        event_append(
+        history_write(
             record=discussion,
             action="strategy.action_done",
             summary=f"Action done: {locked.description[:120]}",
@@ -741,7 +716,6 @@ def action_complete(
             after={"action": locked.pk},
             reason=locked.completion_note,
         )
-        _log(discussion, discussion.child, by, at)
     return locked
 
 
@@ -800,7 +774,7 @@ def s47_outcome_record(
         if not icpc_needed:
             locked.closed_at = outcome_at
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="s47.outcome",
             summary=f"Section 47 outcome: {S47Outcome(outcome).label}; "
@@ -811,7 +785,6 @@ def s47_outcome_record(
             after={"outcome": outcome, "outcome_at": outcome_at, "icpc_needed": icpc_needed},
             reason=locked.outcome_notes,
         )
-        _log(locked, locked.child, by, at)
     return locked
 
 
@@ -855,7 +828,7 @@ def conference_book(
             conference.scheduled_for = scheduled_for
             conference.save(update_fields=["scheduled_for"])
         late = locked.icpc_due_at is not None and scheduled_for > locked.icpc_due_at
-        event_append(
+        history_write(
             record=locked,
             action="conference.booked" if not before else "conference.rebooked",
             summary=f"Initial child protection conference booked for {_when(scheduled_for)}"
@@ -866,7 +839,6 @@ def conference_book(
             before=before,
             after={"scheduled_for": scheduled_for, "icpc_due_at": locked.icpc_due_at},
         )
-        _log(locked, locked.child, by, at)
     return conference
 
 
@@ -923,7 +895,7 @@ def conference_record(
         locked.save()
         s47.closed_at = held_at
         s47.save(update_fields=["closed_at"])
-        event_append(
+        history_write(
             record=s47,
             action="conference.held",
             summary="Initial child protection conference held: "
@@ -943,5 +915,4 @@ def conference_record(
             },
             reason=locked.notes,
         )
-        _log(s47, locked.child, by, at)
     return locked
