@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from frontdoor.audit.event_types import event_type
 from frontdoor.audit.models import AccessAction, AccessLogEntry, Event
 from frontdoor.audit.refusals import Refusal, refusal_note
 
@@ -43,7 +44,10 @@ def event_append(
     after: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> Event:
-    """Append one immutable event. Must be called inside the caller's transaction."""
+    """Append one immutable event. Must be called inside the caller's transaction.
+
+    ``action`` must be a registered event type (``frontdoor.audit.event_types``)."""
+    event_type(action)
     return Event.objects.create(
         at=at,
         actor=actor,

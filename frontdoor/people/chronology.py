@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.audit.changes import Change, changes_of
+from frontdoor.audit.event_types import event_label, event_type_or_none
 from frontdoor.audit.models import Event
 from frontdoor.people.models import Person
 
@@ -69,7 +70,15 @@ def category_register(category: Category) -> None:
 
 
 def category_of(action: str) -> Category:
-    """The category whose longest prefix matches ``action`` ("Other" if none does)."""
+    """The category of ``action``: its registered event type's (``frontdoor.audit.event_types``);
+    for a name not registered, the category whose longest prefix matches it ("Other" if none)."""
+    kind = event_type_or_none(action)
+    if kind is not None:
+        if kind.category == OTHER.key:
+            return OTHER
+        for category in _CATEGORIES:
+            if category.key == kind.category:
+                return category
     best, length = OTHER, -1
     for category in _CATEGORIES:
         for prefix in category.prefixes:
@@ -124,6 +133,8 @@ class ChronologyEntry:
     category: str
     category_label: str
     action: str
+    #: What kind of thing happened: the event type's label ("Transfer accepted").
+    label: str
     #: What happened, in plain words.
     summary: str
     #: The recorded reason, rationale or oversight, if any.
@@ -301,6 +312,7 @@ def chronology_for(
                 event_id=event.pk,
                 at=event.at,
                 category=category.key,
+                label=event_label(event.action),
                 category_label=category.label,
                 action=event.action,
                 summary=summary,
