@@ -6,6 +6,7 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
-        from frontdoor.intake import corrections
+        from frontdoor.intake import chronology, corrections
 
         corrections.register_changes()
+        chronology.register()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -356,6 +356,36 @@ def referral_nfa_record(*, referral: Referral) -> Referral:
     return referral
 
 
+class ReferralHandOff(Protocol):
+    """Takes a new referral on to a later stage, inside the screening's transaction."""
+
+    def __call__(
+        self, *, referral: Referral, rating: str, rationale: str, by: User, at: datetime
+    ) -> object: ...
+
+
+#: Who takes a referral on, by screening outcome: a later stage registers itself from its
+#: ``AppConfig.ready()`` (the MASH for an enquiry, transfers for an immediate strategy
+#: discussion), so intake never imports the stages after it (docs/adr/0021).
+_HAND_OFFS: dict[str, ReferralHandOff] = {}
+
+
+def referral_hand_off_register(outcome: str, hand_off: ReferralHandOff) -> None:
+    """Register the stage that takes a referral screened to ``outcome``."""
+    if outcome not in ScreeningOutcome.values:
+        raise ValueError(f"{outcome!r} is not a screening outcome")
+    _HAND_OFFS[outcome] = hand_off
+
+
+def _hand_off(outcome: str) -> ReferralHandOff:
+    try:
+        return _HAND_OFFS[outcome]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No stage takes a referral screened to {outcome!r}: is its app installed?"
+        ) from None
+
+
 def mash_team() -> Team:
     team = Team.objects.filter(kind=TeamKind.MASH).order_by("id").first()
     if team is None:
@@ -379,8 +409,6 @@ def contact_screen(
     repeat rule proposes a rating, the event records it; deciding lower needs ``repeat_reason``.
     """
     from frontdoor.intake.repeats import repeat_decision, screening_check, screening_rating
-    from frontdoor.mash.services import enquiry_open
-    from frontdoor.protection.services import transfer_request
 
     at = at or timezone.now()
     with transaction.atomic():
@@ -456,17 +484,7 @@ def contact_screen(
                     "re_referral": repeat.history.is_re_referral,
                 },
             )
-            if outcome == ScreeningOutcome.MASH_ENQUIRY:
-                enquiry_open(referral=referral, rating=rating, by=by, reason=rationale, at=at)
-            else:
-                transfer_request(
-                    referral=referral,
-                    route="s47",
-                    rating="RED",
-                    summary=f"Immediate strategy discussion: {rationale}",
-                    by=by,
-                    at=at,
-                )
+            _hand_off(outcome)(referral=referral, rating=rating, rationale=rationale, by=by, at=at)
         feedback_request(
             contact_child=link,
             stage=FeedbackStage.SCREENING,

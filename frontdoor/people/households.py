@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from frontdoor.audit.changes import FieldWords, changes_register
 from frontdoor.audit.services import event_append, history_write
-from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.identifiers import postcode_normalise, postcode_valid
 from frontdoor.people.models import (
     Address,
@@ -31,6 +30,7 @@ from frontdoor.people.models import (
     Sex,
 )
 from frontdoor.people.records import REASON_NEEDED, adult_problems
+from frontdoor.people.services import person_changed
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -135,7 +135,7 @@ def adult_create(*, details: AdultDetails, by: User | None, at: datetime | None 
                 town=details.town.strip(),
                 postcode=postcode_normalise(details.postcode),
             )
-        match_keys_refresh(adult)
+        person_changed(adult)
         event_append(
             record=adult,
             action="person.created",

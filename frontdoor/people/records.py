@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from frontdoor.audit.changes import FieldWords, changes_register
 from frontdoor.audit.services import history_write
-from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.identifiers import (
     nhs_number_normalise,
     nhs_number_valid,
@@ -31,7 +30,7 @@ from frontdoor.people.identifiers import (
     postcode_valid,
 )
 from frontdoor.people.models import Address, Alias, Gender, Person, PersonKind, Sex
-from frontdoor.people.services import ChildDetails, child_details_validate
+from frontdoor.people.services import ChildDetails, child_details_validate, person_changed
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -220,7 +219,7 @@ def person_correct(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     person.refresh_from_db()
     return person
 
@@ -349,7 +348,7 @@ def address_add(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     return address
 
 
@@ -444,7 +443,7 @@ def alias_add(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     return alias
 
 
@@ -469,5 +468,5 @@ def alias_remove(*, alias: Alias, reason: str, by: User, at: datetime | None = N
             by=by,
             at=at,
         )
-        match_keys_refresh(person)
+        person_changed(person)
     return name
