@@ -6,7 +6,8 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
-        from frontdoor.intake import chronology, corrections
+        from frontdoor.intake import chronology, corrections, twins
 
         corrections.register_changes()
         chronology.register()
+        twins.register()

@@ -13,7 +13,7 @@ from frontdoor.intake.services import referral_hand_off_register
 from frontdoor.matching.models import MatchKey
 from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people import services as people_services
-from frontdoor.testing.factories import contact_child_of, contact_recorded, local
+from frontdoor.testing.factories import child_details, contact_child_of, contact_recorded, local
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,18 @@ def test_the_matcher_hears_of_every_new_person(monkeypatch):
 
     assert heard == [link.child]
     assert not MatchKey.objects.filter(person=link.child).exists()
+
+
+def test_two_children_on_one_contact_are_known_different_through_intake(contact_recorded):
+    from frontdoor.intake.twins import named_on_one_contact
+    from frontdoor.matching.duplicates import _DIFFERENT, known_different
+
+    contact = contact_recorded(
+        children=[child_details(first_name="Ava"), child_details(first_name="Isla")]
+    )
+    one, two = contact_child_of(contact, 0).child, contact_child_of(contact, 1).child
+    alone = contact_child_of(contact_recorded()).child
+
+    assert named_on_one_contact in _DIFFERENT
+    assert known_different(one, two) == [f"Both records are named on contact {contact.reference}"]
+    assert known_different(one, alone) == []
