@@ -72,3 +72,16 @@ def test_two_children_on_one_contact_are_known_different_through_intake(contact_
     assert named_on_one_contact in _DIFFERENT
     assert known_different(one, two) == [f"Both records are named on contact {contact.reference}"]
     assert known_different(one, alone) == []
+
+
+def test_a_compared_record_shows_what_each_stage_holds_through_the_registry(transferred):
+    from frontdoor.matching.review import _HOLDINGS, _side
+
+    transfer = transferred()
+
+    assert set(_HOLDINGS) == {"contacts", "referrals", "enquiries", "transfers"}
+    side = _side(transfer.child)
+    assert (side.referrals, side.enquiries, side.transfers) == (1, 1, 1)
+    assert [link.contact_id for link in side.contacts] == [
+        transfer.referral.contact_child.contact_id
+    ]
