@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from frontdoor.escalations import views
+from frontdoor.escalations import referrer_views, views
 
 urlpatterns: list[URLPattern] = [
     path("escalations/", views.escalation_list, name="escalation-list"),
@@ -13,12 +13,12 @@ urlpatterns: list[URLPattern] = [
     path("escalations/<int:pk>/withdraw/", views.escalation_withdraw, name="escalation-withdraw"),
     path(
         "referral-outcome/<str:token>/disagree/",
-        views.referral_disagree,
+        referrer_views.referral_disagree,
         name="referral-disagree",
     ),
     path(
         "referral-outcome/<str:token>/disagree/<int:pk>/escalate/",
-        views.referral_disagree_escalate,
+        referrer_views.referral_disagree_escalate,
         name="referral-disagree-escalate",
     ),
 ]

@@ -1,28 +1,29 @@
-"""Decisions on possible duplicates: merge two records, undo a merge, or "not the same person".
+"""Decisions on possible duplicates: merge two records, or undo a merge.
 
 Joining the records of two different children is as dangerous as missing a link, so a merge
 is explicit (a reviewer, a reason), refused when the records themselves say they are two
 children, fully recorded (every row it moved, every blank it filled) and can be undone
 exactly. Audit rows (events, the access log) are never rewritten: each record keeps its own
 history, and the merge appends an event to both.
+
+What points at a record, and moving it, is in relations.py; "not the same person" in
+not_same.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record, event_append
 from frontdoor.matching.duplicates import known_different, ordered, reasons_of
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus, PersonMerge
+from frontdoor.matching.relations import _concrete, _move, _relation, person_relations
 from frontdoor.matching.scorer import MatchScore, score
 from frontdoor.matching.selectors import people_for_matching, record_for_person
 from frontdoor.matching.services import match_keys_refresh
@@ -32,157 +33,9 @@ from frontdoor.restricted.selectors import live_restrictions
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
 
-# Rows of these apps stay where they are: history is never rewritten, and matching's own
-# rows (keys, pairs, merges) describe the records themselves.
-UNMOVED_APPS = frozenset({"audit", "matching"})
+
 ALIAS_KIND = "merged record"
 MAX_REASON = 10000
-
-
-# ----------------------------------------------------------------------- what points here
-
-
-def person_relations() -> list[tuple[str, type[models.Model], str]]:
-    """``("app.Model.field", model, field name)`` for every row kind that can be moved.
-
-    Every relation pointing at ``Person`` (hidden ones too), except audit and matching.
-    """
-    found: list[tuple[str, type[models.Model], str]] = []
-    for rel in Person._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete) or rel.many_to_many:
-            continue
-        model = rel.related_model
-        field = getattr(rel, "field", None)
-        if (
-            not (isinstance(model, type) and issubclass(model, models.Model))
-            or field is None
-            or model._meta.app_label in UNMOVED_APPS
-        ):
-            continue
-        found.append((f"{model._meta.label}.{field.name}", model, field.name))
-    return sorted(found, key=lambda item: item[0])
-
-
-RELATION_LABELS = {
-    "intake.ContactChild.child": "Contacts",
-    "intake.Referral.child": "Referrals",
-    "mash.Enquiry.child": "MASH enquiries",
-    "protection.Transfer.child": "Transfers",
-    "protection.Visit.child": "Visits",
-    "people.Alias.person": "Other names",
-    "people.Address.person": "Addresses",
-    "people.Disability.person": "Disabilities",
-    "people.Relationship.child": "People related to the child",
-    "people.Relationship.person": "Children the person is related to",
-    "people.Person.merged_into": "Records merged into it before",
-}
-
-
-def relation_label(key: str) -> str:
-    """A moved-rows key ("app.Model.field") in words."""
-    if key in RELATION_LABELS:
-        return RELATION_LABELS[key]
-    relation = _relation(key)
-    if relation is None:
-        return key
-    model, field_name = relation
-    return f"{str(model._meta.verbose_name_plural).capitalize()} ({field_name})"
-
-
-def _relation(key: str) -> tuple[type[models.Model], str] | None:
-    label, _, field_name = key.rpartition(".")
-    try:
-        model = apps.get_model(label)
-        model._meta.get_field(field_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return None
-    return model, field_name
-
-
-def _unique_rules(model: type[models.Model]) -> list[tuple[str, list[str], Q | None]]:
-    rules: list[tuple[str, list[str], Q | None]] = []
-    for field in model._meta.concrete_fields:
-        if field.unique and not field.primary_key:
-            rules.append((f"{field.name} is unique", [field.name], None))
-    for together in model._meta.unique_together:
-        rules.append((f"unique {', '.join(together)}", list(together), None))
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-            rules.append((constraint.name, list(constraint.fields), constraint.condition))
-    return rules
-
-
-def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise TypeError(f"{model._meta.label}.{name} is not a concrete field")
-    return field
-
-
-def _why_blocked(model: type[models.Model], field_name: str, pk: int, to: Person) -> str:
-    """Why moving row ``pk`` to ``to`` would break a rule; "" when it can move."""
-    row = model._base_manager.get(pk=pk)
-    for other in model._meta.concrete_fields:
-        if (
-            other.name != field_name
-            and other.is_relation
-            and other.related_model is Person
-            and getattr(row, other.attname) == to.pk
-        ):
-            return f"it would link the record to itself ({other.name})"
-    for name, fields, condition in _unique_rules(model):
-        if field_name not in fields:
-            continue
-        lookup: dict[str, Any] = {}
-        for f in fields:
-            attname = _concrete(model, f).attname
-            lookup[attname] = to.pk if f == field_name else getattr(row, attname)
-        if any(value is None for value in lookup.values()):
-            continue  # NULLs never clash
-        clash = model._base_manager.filter(**lookup).exclude(pk=pk)
-        if condition is not None:
-            if not model._base_manager.filter(condition, pk=pk).exists():
-                continue
-            clash = clash.filter(condition)
-        if clash.exists():
-            return f"the other record already has the same ({name})"
-    return ""
-
-
-def _move(
-    model: type[models.Model], field_name: str, ids: list[int], source: Person, to: Person
-) -> tuple[list[int], list[list[Any]]]:
-    """Point rows ``ids`` at ``to`` (only those still pointing at ``source``).
-
-    Returns (moved ids, [[id, why], ...] for rows left behind). Each row that would break
-    a rule stays; a rule not read from the model (an expression) is caught by the database
-    in a savepoint.
-    """
-    stayed: list[list[Any]] = []
-    movable: list[int] = []
-    for pk in ids:
-        why = _why_blocked(model, field_name, pk, to)
-        if why:
-            stayed.append([pk, why])
-        else:
-            movable.append(pk)
-    rows = model._base_manager.filter(**{field_name: source})
-    try:
-        with transaction.atomic():
-            rows.filter(pk__in=movable).update(**{field_name: to})
-        return movable, stayed
-    except IntegrityError:
-        pass
-    moved: list[int] = []
-    for pk in movable:
-        try:
-            with transaction.atomic():
-                rows.filter(pk=pk).update(**{field_name: to})
-            moved.append(pk)
-        except IntegrityError:
-            stayed.append([pk, "the database refused it (a unique rule)"])
-    return moved, stayed
-
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -609,91 +462,3 @@ def _restore(kept: Person, filled: dict[str, list[Any]]) -> tuple[list[str], lis
     if restored:
         kept.save(update_fields=[Person._meta.get_field(a).name for a in restored])
     return restored, not_restored
-
-
-# ------------------------------------------------------------------------ not the same
-
-
-def pair_not_same(
-    *, pair: DuplicatePair, by: User, note: str, at: datetime | None = None
-) -> DuplicatePair:
-    """Record that the pair's records are two different children: never proposed again."""
-    at = at or timezone.now()
-    note = _clean_text(note)
-    with transaction.atomic():
-        locked = (
-            DuplicatePair.objects.select_for_update(of=("self",))
-            .select_related("first", "second")
-            .filter(pk=pair.pk)
-            .first()
-        )
-        if locked is None:
-            raise ValidationError({"pair": "That proposal does not exist"})
-        errors: dict[str, str] = {}
-        if not note:
-            errors["note"] = "Enter how you know these are two different children"
-        elif len(note) > MAX_REASON:
-            errors["note"] = f"Note must be {MAX_REASON} characters or fewer"
-        if locked.status == DuplicateStatus.MERGED:
-            errors["pair"] = "These records have been merged: undo the merge to separate them"
-        elif locked.status == DuplicateStatus.NOT_SAME:
-            errors["pair"] = "These records are already recorded as not the same person"
-        if errors:
-            raise ValidationError(errors)
-        before = {"status": locked.status, "weight": locked.weight}
-        locked.status = DuplicateStatus.NOT_SAME
-        locked.decided_at = at
-        locked.decided_by = by
-        locked.note = note
-        locked.save(update_fields=["status", "decided_at", "decided_by", "note"])
-        _decision_history(locked, before=before, by=by, at=at, reason=note)
-    return locked
-
-
-def records_not_same(
-    *, first: Person, second: Person, by: User, note: str, at: datetime | None = None
-) -> DuplicatePair:
-    """``pair_not_same`` for two records, proposed or not (the compare page)."""
-    at = at or timezone.now()
-    if first.pk == second.pk:
-        raise ValidationError({"pair": "Choose two different records"})
-    with transaction.atomic():
-        pair = _lock_pair(first.pk, second.pk)
-        if pair is None:
-            if not _clean_text(note):  # refused before anything is written
-                raise ValidationError(
-                    {"note": "Enter how you know these are two different children"}
-                )
-            result = _score(first, second)
-            a, b = ordered(first.pk, second.pk)
-            pair = DuplicatePair.objects.create(
-                first_id=a,
-                second_id=b,
-                weight=result.weight if result else 0.0,
-                reasons=reasons_of(result) if result else [],
-                found_at=at,
-                refreshed_at=at,
-            )
-        return pair_not_same(pair=pair, by=by, note=note, at=at)
-
-
-def _decision_history(
-    pair: DuplicatePair, *, before: dict[str, Any], by: User, at: datetime, reason: str
-) -> None:
-    children: Iterable[Person] = (pair.first, pair.second)
-    summary = (
-        f"{_describe(pair.first)} and {_describe(pair.second)} recorded as not the same person"
-    )
-    for child in children:
-        event_append(
-            record=pair,
-            action="duplicate.not_same",
-            summary=summary,
-            at=at,
-            actor=by,
-            child=child,
-            before=before,
-            after={"status": pair.status},
-            reason=reason,
-        )
-    access_log_record(user=by, children=children, record=pair, action=AccessAction.CHANGE, at=at)

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from frontdoor.accounts.models import User
 from frontdoor.matching.duplicates import known_different
-from frontdoor.matching.merge import merge_undo_blockers, relation_label
+from frontdoor.matching.merge import merge_undo_blockers
 from frontdoor.matching.models import (
     RESTRICTED_PAIR_REASON,
     DuplicatePair,
@@ -20,6 +20,7 @@ from frontdoor.matching.models import (
     MatchSettings,
     PersonMerge,
 )
+from frontdoor.matching.relations import relation_label
 from frontdoor.matching.scorer import FIELD_LABELS, MatchScore, score
 from frontdoor.matching.selectors import confidence_for, match_settings, record_for_person
 from frontdoor.people.masking import masked_model_register

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
 from frontdoor.matching import forms
-from frontdoor.matching.merge import person_merge, person_unmerge, records_not_same
+from frontdoor.matching.merge import person_merge, person_unmerge
 from frontdoor.matching.models import DuplicateStatus, PersonMerge
+from frontdoor.matching.not_same import records_not_same
 from frontdoor.matching.review import (
     child_duplicates,
     child_records,

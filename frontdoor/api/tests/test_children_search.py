@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from frontdoor.api.tests.test_api import API, assert_problem, client_for, error_fields, post_json
+from frontdoor.api.tests.calls import API, assert_problem, client_for, error_fields, post_json
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.people.models import Person
 from frontdoor.people.services import child_create

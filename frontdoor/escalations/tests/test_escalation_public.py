@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.audit.models import AccessLogEntry
-from frontdoor.escalations import views
+from frontdoor.escalations import referrer_views
 from frontdoor.escalations.models import Escalation, EscalationStatus
 from frontdoor.escalations.services import escalation_respond
 from frontdoor.intake.models import ContactChild, ScreeningOutcome
@@ -173,7 +173,7 @@ def test_another_referrals_link_cannot_reach_the_escalation(
 def test_too_many_forms_from_one_link_are_refused(
     referral: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PUBLIC_POSTS_PER_HOUR", 2)
+    monkeypatch.setattr(referrer_views, "PUBLIC_POSTS_PER_HOUR", 2)
     client = Client()
     assert client.post(referral["url"], {}).status_code == 200
     assert client.post(referral["url"], {}).status_code == 200

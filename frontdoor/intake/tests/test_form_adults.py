@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from frontdoor.intake.models import Submission
-from frontdoor.intake.tests.test_form import (
+from frontdoor.intake.tests.form_pages import (
     ADDRESS,
     CHILD,
     CONCERN,

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontdoor.intake.models import Document
-from frontdoor.intake.tests.test_form import professional_until_check, url
+from frontdoor.intake.tests.form_pages import professional_until_check, url
 
 pytestmark = pytest.mark.django_db
 

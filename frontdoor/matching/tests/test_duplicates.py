@@ -9,8 +9,9 @@ import pytest
 
 from frontdoor.accounts.models import User
 from frontdoor.matching.duplicates import duplicates_check, duplicates_find
-from frontdoor.matching.merge import pair_not_same, person_merge
+from frontdoor.matching.merge import person_merge
 from frontdoor.matching.models import DuplicatePair, DuplicateScan, DuplicateStatus
+from frontdoor.matching.not_same import pair_not_same
 from frontdoor.matching.services import match_keys_refresh
 from frontdoor.matching.tasks import check_duplicates, find_duplicates
 from frontdoor.people.models import Person, PersonKind

@@ -14,14 +14,10 @@ from frontdoor.audit.models import AccessLogEntry, Event
 from frontdoor.intake.models import ContactChild, Referral
 from frontdoor.mash.models import Enquiry
 from frontdoor.matching.duplicates import duplicates_check
-from frontdoor.matching.merge import (
-    pair_not_same,
-    person_merge,
-    person_relations,
-    person_unmerge,
-    records_not_same,
-)
+from frontdoor.matching.merge import person_merge, person_unmerge
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus, MatchKey, PersonMerge
+from frontdoor.matching.not_same import pair_not_same, records_not_same
+from frontdoor.matching.relations import person_relations
 from frontdoor.people.models import Address, Alias, Disability, Person, Relationship
 from frontdoor.testing.factories import (
     child_details,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from frontdoor.matching.models import MatchSettings
 from frontdoor.matching.names import clean
 from frontdoor.matching.scorer import score
-from frontdoor.matching.tests.test_scorer import field_of, rec
+from frontdoor.matching.tests.scoring import field_of, rec
 
 DUPLICATE_AT = MatchSettings().duplicate_at
 HOME = {"postcode": "PE1 1AA", "address": "12 Mill Lane, Peterborough", "sex": "M"}
