@@ -23,8 +23,7 @@ from frontdoor.assessments.models import (
     AssessmentVisit,
     NextStep,
 )
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import history_write
 from frontdoor.intake.models import Referral
 from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
@@ -55,12 +54,6 @@ def referral_started_at(referral: Referral) -> datetime:
 def _start_of(day: date) -> datetime:
     """The first moment of ``day`` in local time."""
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _log(assessment: Assessment, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by, children=[assessment.child], record=assessment, action=AccessAction.CHANGE, at=at
-    )
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -130,7 +123,7 @@ def assessment_start(
             due_at=rules_for(policy).due("assessment", referral_at),
             policy=policy,
         )
-        event_append(
+        history_write(
             record=assessment,
             action="assessment.started",
             summary=f"Child and family assessment started on {long_date(started_on)}; "
@@ -145,7 +138,6 @@ def assessment_start(
                 "policy": policy.pk,
             },
         )
-        _log(assessment, by, at)
     return assessment
 
 
@@ -189,7 +181,7 @@ def assessment_visit_record(
             recorded_by=by,
             recorded_at=at,
         )
-        event_append(
+        history_write(
             record=locked,
             action="assessment.visit_recorded",
             summary=f"Assessment visit: {seen_text(child_seen, seen_alone)}",
@@ -198,7 +190,6 @@ def assessment_visit_record(
             child=locked.child,
             after={"visited_at": visited_at, "child_seen": child_seen, "seen_alone": seen_alone},
         )
-        _log(locked, by, at)
     return visit
 
 
@@ -287,7 +278,7 @@ def assessment_complete(
         locked.analysis = analysis.strip()
         locked.late_reason = late_reason.strip() if late else ""
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="assessment.completed",
             summary="Assessment completed"
@@ -308,7 +299,6 @@ def assessment_complete(
             },
             reason=locked.late_reason,
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -346,7 +336,7 @@ def assessment_authorise(
         locked.authorised_by = by
         locked.authorisation_comment = comment.strip()
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="assessment.authorised",
             summary=f"Assessment authorised by {by.display_name}",
@@ -357,7 +347,6 @@ def assessment_authorise(
             after={"status": AssessmentStatus.AUTHORISED},
             reason=locked.authorisation_comment,
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -383,7 +372,7 @@ def assessment_return(
         locked.returned_by = by
         locked.return_reason = reason.strip()
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="assessment.returned",
             summary=f"Assessment returned for more work by {by.display_name}",
@@ -394,5 +383,4 @@ def assessment_return(
             after={"status": AssessmentStatus.IN_PROGRESS},
             reason=locked.return_reason,
         )
-        _log(locked, by, at)
     return locked

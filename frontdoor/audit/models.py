@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from frontdoor.audit.event_types import event_label
+
 
 class Event(models.Model):
     """One state change: who, when, what, before and after, and why. Never updated."""
@@ -45,6 +47,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.record_type}#{self.record_id}"
+
+    @property
+    def label(self) -> str:
+        """What kind of event this is, in words: its registered type's label."""
+        return event_label(self.action)
 
 
 class AccessAction(models.TextChoices):

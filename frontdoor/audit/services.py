@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from frontdoor.audit.event_types import event_type
 from frontdoor.audit.models import AccessAction, AccessLogEntry, Event
 from frontdoor.audit.refusals import Refusal, refusal_note
 
@@ -43,7 +44,10 @@ def event_append(
     after: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> Event:
-    """Append one immutable event. Must be called inside the caller's transaction."""
+    """Append one immutable event. Must be called inside the caller's transaction.
+
+    ``action`` must be a registered event type (``frontdoor.audit.event_types``)."""
+    event_type(action)
     return Event.objects.create(
         at=at,
         actor=actor,
@@ -54,6 +58,54 @@ def event_append(
         child=child,
         before=_jsonable(before or {}),
         after=_jsonable(after or {}),
+        reason=reason,
+    )
+
+
+def history_write(
+    *,
+    record: models.Model,
+    action: str,
+    summary: str,
+    at: datetime,
+    actor: User | None,
+    child: Person | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    children: Iterable[Person] | None = None,
+    logged: models.Model | None = None,
+    fields: Iterable[str] = (),
+    agency: str = "",
+    log_reason: str = "",
+) -> Event:
+    """A change, written once: append its event and log the change to each child's data.
+
+    The one call a service makes for a transition, inside its transaction. The access log
+    names ``children`` (default: the event's ``child``) through ``logged`` (default: the
+    event's ``record``), with ``fields``, ``agency`` and ``log_reason`` as
+    ``access_log_record`` takes them. The guards run before the event is kept (a
+    refused change raises, and the caller's transaction undoes it).
+    """
+    access_log_record(
+        user=actor,
+        children=[child] if children is None and child is not None else list(children or ()),
+        record=logged if logged is not None else record,
+        action=AccessAction.CHANGE,
+        at=at,
+        agency=agency,
+        fields=fields,
+        reason=log_reason,
+    )
+    return event_append(
+        record=record,
+        action=action,
+        summary=summary,
+        at=at,
+        actor=actor,
+        child=child,
+        before=before,
+        after=after,
         reason=reason,
     )
 

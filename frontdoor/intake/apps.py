@@ -6,9 +6,11 @@ class IntakeConfig(AppConfig):
     label = "intake"
 
     def ready(self) -> None:
-        from frontdoor.intake import corrections
+        from frontdoor.intake import chronology, corrections, twins
 
         corrections.register_changes()
+        chronology.register()
+        twins.register()
         from frontdoor.intake.sections import register_child_sections
 
         register_child_sections()

@@ -26,8 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.intake.models import (
     Contact,
     ContactChild,
@@ -247,7 +246,7 @@ def feedback_record(
             locked.given_note = note.strip()
             locked.recorded_at = at
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="feedback.given" if method != "unreachable" else "feedback.unreachable",
             summary=f"{RECORD_METHODS[method]} about the "
@@ -257,12 +256,6 @@ def feedback_record(
             child=locked.contact_child.child,
             after={"method": method, "at": given_at},
             reason=note.strip(),
-        )
-        access_log_record(
-            user=by,
-            children=[locked.contact_child.child],
-            record=locked.contact,
-            action=AccessAction.CHANGE,
-            at=at,
+            logged=locked.contact,
         )
     return locked

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.intake.feedback import feedback_request, screening_feedback_text
 from frontdoor.intake.models import (
     Channel,
@@ -149,7 +148,7 @@ def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime
         raise ValidationError({"child": "This child is already named in the contact"})
     due = screening_due_for(contact)
     link = ContactChild.objects.create(contact=contact, child=child, screening_due_at=due)
-    event_append(
+    history_write(
         record=contact,
         action="contact.child_added",
         summary=f"{child.full_name} named in contact {contact.reference}",
@@ -158,7 +157,6 @@ def _add_child(*, contact: Contact, child: Person, by: User | None, at: datetime
         child=child,
         after={"child": child.pk, "screening_due_at": due},
     )
-    access_log_record(user=by, children=[child], record=contact, action=AccessAction.CHANGE, at=at)
     return link
 
 
@@ -335,7 +333,7 @@ def open_case_acknowledge(
         locked.action_taken = action_taken.strip()
         locked.save()
         link = locked.contact_child
-        event_append(
+        history_write(
             record=link.contact,
             action="contact.open_case_acknowledged",
             summary=f"New information acknowledged by {by.display_name}",
@@ -345,10 +343,47 @@ def open_case_acknowledge(
             after={"acknowledged_at": at},
             reason=locked.action_taken,
         )
-        access_log_record(
-            user=by, children=[link.child], record=link.contact, action=AccessAction.CHANGE, at=at
-        )
     return locked
+
+
+def referral_nfa_record(*, referral: Referral) -> Referral:
+    """Mark a referral as ending in no further action (a signed-off MASH decision of NFA).
+    Only intake writes a referral's outcome; the MASH calls this inside its transaction, and
+    the decision's own event records who decided and when."""
+    if not referral.nfa:
+        referral.nfa = True
+        referral.save(update_fields=["nfa"])
+    return referral
+
+
+class ReferralHandOff(Protocol):
+    """Takes a new referral on to a later stage, inside the screening's transaction."""
+
+    def __call__(
+        self, *, referral: Referral, rating: str, rationale: str, by: User, at: datetime
+    ) -> object: ...
+
+
+#: Who takes a referral on, by screening outcome: a later stage registers itself from its
+#: ``AppConfig.ready()`` (the MASH for an enquiry, transfers for an immediate strategy
+#: discussion), so intake never imports the stages after it (docs/adr/0021).
+_HAND_OFFS: dict[str, ReferralHandOff] = {}
+
+
+def referral_hand_off_register(outcome: str, hand_off: ReferralHandOff) -> None:
+    """Register the stage that takes a referral screened to ``outcome``."""
+    if outcome not in ScreeningOutcome.values:
+        raise ValueError(f"{outcome!r} is not a screening outcome")
+    _HAND_OFFS[outcome] = hand_off
+
+
+def _hand_off(outcome: str) -> ReferralHandOff:
+    try:
+        return _HAND_OFFS[outcome]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No stage takes a referral screened to {outcome!r}: is its app installed?"
+        ) from None
 
 
 def mash_team() -> Team:
@@ -374,8 +409,6 @@ def contact_screen(
     repeat rule proposes a rating, the event records it; deciding lower needs ``repeat_reason``.
     """
     from frontdoor.intake.repeats import repeat_decision, screening_check, screening_rating
-    from frontdoor.mash.services import enquiry_open
-    from frontdoor.protection.services import transfer_request
 
     at = at or timezone.now()
     with transaction.atomic():
@@ -414,7 +447,7 @@ def contact_screen(
         link.screened_at = at
         link.screened_by = by
         link.save()
-        event_append(
+        history_write(
             record=contact,
             action="contact.screened",
             summary=f"Screening decision for {link.child.full_name}: "
@@ -426,9 +459,6 @@ def contact_screen(
             after={"outcome": outcome, "rating": rating}
             | ({"repeat_proposal": proposal} if proposal else {}),
             reason=rationale,
-        )
-        access_log_record(
-            user=by, children=[link.child], record=contact, action=AccessAction.CHANGE, at=at
         )
         if outcome == ScreeningOutcome.ALLOCATED_WORKER:
             assert worker is not None
@@ -454,17 +484,7 @@ def contact_screen(
                     "re_referral": repeat.history.is_re_referral,
                 },
             )
-            if outcome == ScreeningOutcome.MASH_ENQUIRY:
-                enquiry_open(referral=referral, rating=rating, by=by, reason=rationale, at=at)
-            else:
-                transfer_request(
-                    referral=referral,
-                    route="s47",
-                    rating="RED",
-                    summary=f"Immediate strategy discussion: {rationale}",
-                    by=by,
-                    at=at,
-                )
+            _hand_off(outcome)(referral=referral, rating=rating, rationale=rationale, by=by, at=at)
         feedback_request(
             contact_child=link,
             stage=FeedbackStage.SCREENING,

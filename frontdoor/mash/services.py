@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
-from frontdoor.accounts.models import Agency, Role, User
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.accounts.models import Agency, User
+from frontdoor.audit.services import history_write
 from frontdoor.intake.feedback import feedback_request
 from frontdoor.intake.models import FeedbackStage
+from frontdoor.intake.services import referral_nfa_record
 from frontdoor.mash.models import (
     NFA_OUTCOMES,
     TRANSFER_OUTCOMES,
@@ -30,20 +29,12 @@ from frontdoor.mash.models import (
     RequestStatus,
     RequestTemplate,
 )
-from frontdoor.outbox.services import message_enqueue
+from frontdoor.outbox.services import agency_practitioners_email
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 
 if TYPE_CHECKING:
     from frontdoor.intake.models import Referral
-
-logger = logging.getLogger("frontdoor.mash")
-
-
-def _changed(*, enquiry: Enquiry, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by, children=[enquiry.child], record=enquiry, action=AccessAction.CHANGE, at=at
-    )
 
 
 def enquiry_open(
@@ -68,7 +59,7 @@ def enquiry_open(
             policy=policy,
         )
         RatingChange.objects.create(enquiry=enquiry, rating=rating, at=at, by=by, reason=reason)
-        event_append(
+        history_write(
             record=enquiry,
             action="enquiry.opened",
             summary=f"MASH enquiry opened, rated {Rating(rating).label}",
@@ -78,7 +69,6 @@ def enquiry_open(
             after={"rating": rating, "due_at": enquiry.due_at},
             reason=reason,
         )
-        _changed(enquiry=enquiry, by=by, at=at)
     return enquiry
 
 
@@ -142,7 +132,7 @@ def enquiry_rate(
                 "partner_request", request.sent_at, rating
             )
             request.save(update_fields=["due_at"])
-        event_append(
+        history_write(
             record=locked,
             action="enquiry.rated",
             summary=f"Re-rated from {Rating(previous).label} to {Rating(rating).label}",
@@ -154,7 +144,6 @@ def enquiry_rate(
             | ({"repeat_proposal": proposal} if proposal else {}),
             reason=reason,
         )
-        _changed(enquiry=locked, by=by, at=at)
     return locked
 
 
@@ -178,7 +167,7 @@ def enquiry_allocate(
         before = {"allocated_to": locked.allocated_to_id}
         locked.allocated_to = allocated_to
         locked.save(update_fields=["allocated_to"])
-        event_append(
+        history_write(
             record=locked,
             action="enquiry.allocated",
             summary=f"Allocated to {allocated_to.display_name}",
@@ -188,7 +177,6 @@ def enquiry_allocate(
             before=before,
             after={"allocated_to": allocated_to.pk},
         )
-        _changed(enquiry=locked, by=by, at=at)
     return locked
 
 
@@ -203,7 +191,7 @@ def enquiry_record_lived_experience(
         before = {"lived_experience": locked.lived_experience}
         locked.lived_experience = text
         locked.save(update_fields=["lived_experience"])
-        event_append(
+        history_write(
             record=locked,
             action="enquiry.lived_experience",
             summary="Child's lived experience recorded",
@@ -213,7 +201,6 @@ def enquiry_record_lived_experience(
             before=before,
             after={"lived_experience": text},
         )
-        _changed(enquiry=locked, by=by, at=at)
     return locked
 
 
@@ -246,7 +233,7 @@ def request_send(
             due_at=rules_for(policy).due("partner_request", at, locked.rating),
             policy=policy,
         )
-        event_append(
+        history_write(
             record=request,
             action="request.sent",
             summary=f"Information request sent to {agency.name}",
@@ -254,42 +241,28 @@ def request_send(
             actor=by,
             child=locked.child,
             after={"agency": agency.code, "due_at": request.due_at},
+            logged=locked,
         )
-        _changed(enquiry=locked, by=by, at=at)
         _tell_agency(request, at=at)
     return request
 
 
-def _email(**message: Any) -> None:
-    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
-    try:
-        message_enqueue(**message)
-    except ValidationError:
-        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
-
-
 def _tell_agency(request: PartnerRequest, *, at: datetime) -> None:
     """Email the agency's practitioners that a request waits (no child's details in email)."""
-    recipients = (
-        User.objects.filter(agency=request.agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
     due = (
         f" It is due by {timezone.localtime(request.due_at):%d %b %Y %H:%M}."
         if request.due_at
         else ""
     )
-    for email in recipients:
-        _email(
-            kind="partner_request",
-            to=email,
-            subject="Front Door: a MASH information request is waiting",
-            body=f"The MASH has sent {request.agency.name} information request "
-            f"R{request.pk}.{due} Sign in to Front Door to answer it.",
-            about=f"request:{request.pk}",
-            at=at,
-        )
+    agency_practitioners_email(
+        request.agency,
+        kind="partner_request",
+        subject="Front Door: a MASH information request is waiting",
+        body=f"The MASH has sent {request.agency.name} information request "
+        f"R{request.pk}.{due} Sign in to Front Door to answer it.",
+        about=f"request:{request.pk}",
+        at=at,
+    )
 
 
 def request_answer(
@@ -323,7 +296,7 @@ def request_answer(
         locked.response = response if shared else ""
         locked.not_shared_reason = "" if shared else not_shared_reason
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="request.answered" if shared else "request.not_shared",
             summary=f"{locked.agency.name} "
@@ -334,13 +307,6 @@ def request_answer(
             before={"status": RequestStatus.SENT},
             after={"status": locked.status},
             reason=not_shared_reason,
-        )
-        access_log_record(
-            user=by,
-            children=[locked.enquiry.child],
-            record=locked,
-            action=AccessAction.CHANGE,
-            at=at,
         )
     return locked
 
@@ -385,7 +351,7 @@ def decision_record(
         locked.status = EnquiryStatus.DECIDED
         locked.completed_at = at
         locked.save(update_fields=["status", "completed_at"])
-        event_append(
+        history_write(
             record=locked,
             action="decision.recorded",
             summary=f"Decision recorded: {DecisionOutcome(outcome).label}",
@@ -396,7 +362,6 @@ def decision_record(
             after={"status": EnquiryStatus.DECIDED, "outcome": outcome},
             reason=rationale,
         )
-        _changed(enquiry=locked, by=by, at=at)
     return decision
 
 
@@ -458,10 +423,8 @@ def decision_sign_off(
             enquiry.status = EnquiryStatus.CLOSED
             enquiry.save(update_fields=["status"])
         if locked.outcome in NFA_OUTCOMES:
-            referral = enquiry.referral
-            referral.nfa = True
-            referral.save(update_fields=["nfa"])
-        event_append(
+            referral_nfa_record(referral=enquiry.referral)
+        history_write(
             record=enquiry,
             action="decision.signed_off",
             summary=f"Decision signed off: {locked.get_outcome_display()}",
@@ -476,7 +439,6 @@ def decision_sign_off(
             },
             reason=oversight,
         )
-        _changed(enquiry=enquiry, by=by, at=at)
         feedback_request(
             contact_child=enquiry.referral.contact_child,
             stage=FeedbackStage.MASH_DECISION,
@@ -511,7 +473,7 @@ def decision_send_back(
         if author.is_active and author.team_id == enquiry.team_id:
             enquiry.allocated_to = author
         enquiry.save(update_fields=["status", "completed_at", "allocated_to"])
-        event_append(
+        history_write(
             record=enquiry,
             action="decision.sent_back",
             summary=f"Decision ({locked.get_outcome_display()}) sent back to "
@@ -528,7 +490,6 @@ def decision_send_back(
             },
             reason=reasons,
         )
-        _changed(enquiry=enquiry, by=by, at=at)
     return locked
 
 
@@ -574,7 +535,7 @@ def decision_replace(
             replaces=locked,
             policy=policy,
         )
-        event_append(
+        history_write(
             record=enquiry,
             action="decision.replaced",
             summary=f"{by.display_name} replaced the decision "
@@ -587,5 +548,29 @@ def decision_replace(
             after={"decision": replacement.pk, "outcome": outcome},
             reason=rationale,
         )
-        _changed(enquiry=enquiry, by=by, at=at)
     return replacement
+
+
+def enquiry_close(*, enquiry: Enquiry, reason: str, by: User, at: datetime) -> Enquiry:
+    """Close an enquiry whose signed-off decision has been carried out elsewhere (the
+    assessment team accepted its transfer). Only the MASH closes an enquiry: the transfer
+    stage calls this inside its own transaction. Closing a closed enquiry does nothing."""
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().select_related("child").get(pk=enquiry.pk)
+        if locked.status == EnquiryStatus.CLOSED:
+            return locked
+        before = {"status": locked.status}
+        locked.status = EnquiryStatus.CLOSED
+        locked.save(update_fields=["status"])
+        history_write(
+            record=locked,
+            action="enquiry.closed",
+            summary=f"MASH enquiry closed: {reason}",
+            at=at,
+            actor=by,
+            child=locked.child,
+            before=before,
+            after={"status": EnquiryStatus.CLOSED},
+            reason=reason,
+        )
+    return locked

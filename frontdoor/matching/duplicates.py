@@ -10,6 +10,7 @@ the worker's housekeeping runs it every minute.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from frontdoor.intake.models import ContactChild
 from frontdoor.matching.models import (
     DuplicatePair,
     DuplicateScan,
@@ -51,21 +51,24 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+#: Checks a later stage adds (from its ``ready()``): each says why two records are two
+#: children, or returns "" (intake: both named on one contact).
+_DIFFERENT: list[Callable[[Person, Person], str]] = []
+
+
+def known_different_register(check: Callable[[Person, Person], str]) -> None:
+    """Add a reason two records can never be the same child (once per check)."""
+    if check not in _DIFFERENT:
+        _DIFFERENT.append(check)
+
+
 def known_different(a: Person, b: Person) -> list[str]:
     """What the records themselves say about two records being two different children.
 
     Two children named on the same contact, or recorded as related to each other, are two
     children (twins are the usual case): they are never proposed and never merged.
     """
-    found: list[str] = []
-    shared = (
-        ContactChild.objects.filter(child=a, contact__children__child=b)
-        .select_related("contact")
-        .order_by("contact_id")
-        .first()
-    )
-    if shared is not None:
-        found.append(f"Both records are named on contact {shared.contact.reference}")
+    found = [reason for check in _DIFFERENT for reason in [check(a, b)] if reason]
     related = (
         Relationship.objects.filter(Q(person=a, child=b) | Q(person=b, child=a))
         .order_by("id")

@@ -3,6 +3,7 @@ proposals and merge history. No writes here (the views log who read what)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,8 +11,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from frontdoor.accounts.models import User
-from frontdoor.intake.models import ContactChild, Referral
-from frontdoor.mash.models import Enquiry
 from frontdoor.matching.duplicates import known_different
 from frontdoor.matching.merge import merge_undo_blockers
 from frontdoor.matching.models import (
@@ -26,7 +25,6 @@ from frontdoor.matching.scorer import FIELD_LABELS, MatchScore, score
 from frontdoor.matching.selectors import confidence_for, match_settings, record_for_person
 from frontdoor.people.masking import masked_model_register
 from frontdoor.people.models import Address, Alias, Person, PersonKind
-from frontdoor.protection.models import Transfer
 
 QUEUE_LIMIT = 200
 CONFIDENCE_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
@@ -119,15 +117,39 @@ def duplicate_counts(settings: MatchSettings | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------------------- compare
 
 
+#: What each later stage holds for a person, as a side of the comparison shows it
+#: ("contacts", "referrals", "enquiries", "transfers"): registered by the stage from its
+#: ``ready()``, so the matcher never imports the stages above it (docs/adr/0021).
+_HOLDINGS: dict[str, Callable[[Person], Any]] = {}
+
+
+def person_holdings_register(name: str, read: Callable[[Person], Any]) -> None:
+    """Register how to read what a stage holds for a person (a list, or a count)."""
+    _HOLDINGS[name] = read
+
+
 @dataclass(frozen=True)
 class Side:
     person: Person
     aliases: list[Alias]
     addresses: list[Address]
-    contacts: list[ContactChild]
-    referrals: int
-    enquiries: int
-    transfers: int
+    held: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def contacts(self) -> list[Any]:
+        return list(self.held.get("contacts", []))
+
+    @property
+    def referrals(self) -> int:
+        return int(self.held.get("referrals", 0))
+
+    @property
+    def enquiries(self) -> int:
+        return int(self.held.get("enquiries", 0))
+
+    @property
+    def transfers(self) -> int:
+        return int(self.held.get("transfers", 0))
 
 
 @dataclass(frozen=True)
@@ -184,14 +206,7 @@ def _side(person: Person) -> Side:
         person=person,
         aliases=list(person.aliases.order_by("id")),
         addresses=list(person.addresses.all()),
-        contacts=list(
-            ContactChild.objects.filter(child=person)
-            .select_related("contact")
-            .order_by("-contact__received_at", "-id")
-        ),
-        referrals=Referral.objects.filter(child=person).count(),
-        enquiries=Enquiry.objects.filter(child=person).count(),
-        transfers=Transfer.objects.filter(child=person).count(),
+        held={name: read(person) for name, read in _HOLDINGS.items()},
     )
 
 

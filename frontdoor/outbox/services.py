@@ -13,7 +13,7 @@ import random
 import secrets
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ from frontdoor.outbox.channels import Channel, PermanentChannelError, channel_fr
 from frontdoor.outbox.models import Message, MessageStatus
 
 if TYPE_CHECKING:
-    from frontdoor.accounts.models import User
+    from frontdoor.accounts.models import Agency, User
 
 logger = logging.getLogger("frontdoor.outbox")
 
@@ -150,6 +150,34 @@ def message_enqueue(
 
 
 # ---------------------------------------------------------------------------- deliver
+
+
+def email_quietly(**message: Any) -> Message | None:
+    """``message_enqueue`` for a notification that must never block the work: an unusable
+    address is logged (by the message's kind, never the address) and nothing is sent."""
+    try:
+        return message_enqueue(**message)
+    except ValidationError:
+        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
+        return None
+
+
+def agency_practitioners_email(
+    agency: Agency, *, kind: str, subject: str, body: str, about: str, at: datetime
+) -> int:
+    """Email each active practitioner of a partner agency (who has an address) that work
+    waits for them in Front Door. The body names no child. Returns how many were emailed."""
+    from frontdoor.accounts.models import Role, User
+
+    recipients = list(
+        User.objects.filter(agency=agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    for email in recipients:
+        email_quietly(kind=kind, to=email, subject=subject, body=body, about=about, at=at)
+    return len(recipients)
 
 
 def message_deliver(

@@ -14,7 +14,7 @@ is shown under "Other", never hidden.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.audit.changes import Change, changes_of
+from frontdoor.audit.event_types import event_label, event_type_or_none
 from frontdoor.audit.models import Event
 from frontdoor.people.models import Person
 
@@ -69,7 +70,15 @@ def category_register(category: Category) -> None:
 
 
 def category_of(action: str) -> Category:
-    """The category whose longest prefix matches ``action`` ("Other" if none does)."""
+    """The category of ``action``: its registered event type's (``frontdoor.audit.event_types``);
+    for a name not registered, the category whose longest prefix matches it ("Other" if none)."""
+    kind = event_type_or_none(action)
+    if kind is not None:
+        if kind.category == OTHER.key:
+            return OTHER
+        for category in _CATEGORIES:
+            if category.key == kind.category:
+                return category
     best, length = OTHER, -1
     for category in _CATEGORIES:
         for prefix in category.prefixes:
@@ -124,6 +133,8 @@ class ChronologyEntry:
     category: str
     category_label: str
     action: str
+    #: What kind of thing happened: the event type's label ("Transfer accepted").
+    label: str
     #: What happened, in plain words.
     summary: str
     #: The recorded reason, rationale or oversight, if any.
@@ -175,89 +186,94 @@ def _who(event: Event) -> str:
     return f"{actor.display_name}, {role}" if role else actor.display_name
 
 
+Link = tuple[str, int] | None
+
+
+class Viewing:
+    """Who reads a chronology (None: printed without a viewer), and what they may open."""
+
+    def __init__(self, viewer: Any) -> None:
+        self.viewer = viewer
+
+    def may(self, perm: Perm, obj: Any = None) -> bool:
+        return self.viewer is not None and can(self.viewer, perm, obj)
+
+    def shown(self, perm: Perm) -> bool:
+        """Content behind ``perm`` is shown to this viewer (always, when printed unviewed)."""
+        return self.viewer is None or self.may(perm)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How the chronology names an event's record (``Event.record_type``) and links to it.
+
+    The stage that owns the record registers it from its ``ready()``
+    (``record_kind_register``), so the children app never imports a later stage's models.
+    """
+
+    record_type: str
+    #: The records of a batch of events, by id, in one query (what ``describe`` needs).
+    load: Callable[[set[int]], Mapping[int, Any]]
+    #: ``(record id, loaded record or None, viewing) -> (label, link)``.
+    describe: Callable[[int, Any, Viewing], tuple[str, Link]]
+    #: ``(event, loaded record or None, viewing) -> (summary, detail)`` to replace an event's
+    #: own summary and reason in the chronology, or None to keep them.
+    summary: Callable[[Event, Any, Viewing], tuple[str, str] | None] | None = None
+
+
+def _nothing(ids: set[int]) -> Mapping[int, Any]:
+    return {}
+
+
+_RECORD_KINDS: dict[str, RecordKind] = {
+    "person": RecordKind(
+        "person",
+        _nothing,
+        lambda pk, _, viewing: (
+            "Child's record",
+            ("child-detail", pk) if viewing.may(Perm.CHILD_VIEW) else None,
+        ),
+    ),
+    "relationship": RecordKind("relationship", _nothing, lambda *_: ("Household", None)),
+    "personmerge": RecordKind("personmerge", _nothing, lambda *_: ("Child's records", None)),
+    "duplicatepair": RecordKind("duplicatepair", _nothing, lambda *_: ("Child's records", None)),
+}
+
+
+def record_kind_register(kind: RecordKind) -> None:
+    """Add (or replace, by record type) how the chronology names a kind of record."""
+    _RECORD_KINDS[kind.record_type] = kind
+
+
 class _Records:
     """Labels and links for the records a batch of events refers to (a few queries)."""
 
     def __init__(self, events: Sequence[Event], viewer: Any) -> None:
-        from frontdoor.intake.models import Contact, Referral
-        from frontdoor.mash.models import PartnerRequest
-        from frontdoor.protection.models import Transfer
-
         ids: dict[str, set[int]] = defaultdict(set)
         for event in events:
             ids[event.record_type].add(event.record_id)
-        self.viewer = viewer
-        self.contacts = {c.pk: c for c in Contact.objects.filter(pk__in=ids["contact"])}
-        self.referrals = {
-            pk: (contact_id, reference)
-            for pk, contact_id, reference in Referral.objects.filter(
-                pk__in=ids["referral"]
-            ).values_list("pk", "contact_child__contact_id", "contact_child__contact__reference")
+        self.viewing = Viewing(viewer)
+        self.loaded = {
+            record_type: _RECORD_KINDS[record_type].load(wanted)
+            for record_type, wanted in ids.items()
+            if record_type in _RECORD_KINDS
         }
-        self.requests = dict(
-            PartnerRequest.objects.filter(pk__in=ids["partnerrequest"]).values_list(
-                "pk", "enquiry_id"
-            )
-        )
-        self.transfers = {t.pk: t for t in Transfer.objects.filter(pk__in=ids["transfer"])}
 
-    def _may(self, perm: Perm, obj: Any = None) -> bool:
-        return self.viewer is not None and can(self.viewer, perm, obj)
+    def summary(self, event: Event) -> tuple[str, str]:
+        kind = _RECORD_KINDS.get(event.record_type)
+        if kind is not None and kind.summary is not None:
+            loaded = self.loaded.get(event.record_type, {}).get(event.record_id)
+            found = kind.summary(event, loaded, self.viewing)
+            if found is not None:
+                return found
+        return event.summary, event.reason
 
-    def contact_received(self, event: Event) -> tuple[str, str] | None:
-        """For a child named in a contact: how and from whom it came, and the concern."""
-        contact = self.contacts.get(event.record_id)
-        if event.action != "contact.child_added" or contact is None:
-            return None
-        received = timezone.localtime(contact.received_at)
-        source = contact.get_source_display()
-        if contact.referrer_agency:
-            source += f" ({contact.referrer_agency})"
-        summary = (
-            f"Contact {contact.reference} received {received:%-d %b %Y %H:%M}. "
-            f"Channel: {contact.get_channel_display()}. Source: {source}."
-        )
-        shown = self.viewer is None or self._may(Perm.CONTACT_VIEW)
-        return summary, contact.concern if shown else ""
-
-    def describe(self, record_type: str, record_id: int) -> tuple[str, tuple[str, int] | None]:
-        if record_type == "contact":
-            contact = self.contacts.get(record_id)
-            reference = contact.reference if contact else f"#{record_id}"
-            link = ("contact-detail", record_id) if self._may(Perm.CONTACT_VIEW) else None
-            return f"Contact {reference}", link
-        if record_type == "referral":
-            contact_id, reference = self.referrals.get(record_id, (0, ""))
-            link = (
-                ("contact-detail", contact_id)
-                if contact_id and self._may(Perm.CONTACT_VIEW)
-                else None
-            )
-            return f"Referral from contact {reference}".strip(), link
-        if record_type == "enquiry":
-            link = ("enquiry-detail", record_id) if self._may(Perm.ENQUIRY_VIEW) else None
-            return f"Enquiry E{record_id}", link
-        if record_type == "partnerrequest":
-            enquiry_id = self.requests.get(record_id)
-            if self._may(Perm.REQUEST_VIEW):
-                link = ("request-detail", record_id)
-            elif enquiry_id and self._may(Perm.ENQUIRY_VIEW):
-                link = ("enquiry-detail", enquiry_id)
-            else:
-                link = None
-            return f"Request R{record_id}", link
-        if record_type == "transfer":
-            transfer = self.transfers.get(record_id)
-            allowed = transfer is not None and self._may(Perm.TRANSFER_VIEW, transfer)
-            return f"Transfer T{record_id}", ("transfer-detail", record_id) if allowed else None
-        if record_type == "person":
-            link = ("child-detail", record_id) if self._may(Perm.CHILD_VIEW) else None
-            return "Child's record", link
-        if record_type == "relationship":
-            return "Household", None
-        if record_type in ("personmerge", "duplicatepair"):
-            return "Child's records", None
-        return "", None
+    def describe(self, record_type: str, record_id: int) -> tuple[str, Link]:
+        kind = _RECORD_KINDS.get(record_type)
+        if kind is None:
+            return "", None
+        loaded = self.loaded.get(record_type, {}).get(record_id)
+        return kind.describe(record_id, loaded, self.viewing)
 
 
 def chronology_for(
@@ -294,13 +310,14 @@ def chronology_for(
     for event in events:
         category = category_of(event.action)
         label, link = records.describe(event.record_type, event.record_id)
-        summary, detail = records.contact_received(event) or (event.summary, event.reason)
+        summary, detail = records.summary(event)
         person_id = event.child_id or child.pk
         entries.append(
             ChronologyEntry(
                 event_id=event.pk,
                 at=event.at,
                 category=category.key,
+                label=event_label(event.action),
                 category_label=category.label,
                 action=event.action,
                 summary=summary,

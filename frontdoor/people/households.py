@@ -19,9 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.changes import FieldWords, changes_register
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
-from frontdoor.matching.services import match_keys_refresh
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.people.identifiers import postcode_normalise, postcode_valid
 from frontdoor.people.models import (
     Address,
@@ -32,6 +30,7 @@ from frontdoor.people.models import (
     Sex,
 )
 from frontdoor.people.records import REASON_NEEDED, adult_problems
+from frontdoor.people.services import person_changed
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -136,7 +135,7 @@ def adult_create(*, details: AdultDetails, by: User | None, at: datetime | None 
                 town=details.town.strip(),
                 postcode=postcode_normalise(details.postcode),
             )
-        match_keys_refresh(adult)
+        person_changed(adult)
         event_append(
             record=adult,
             action="person.created",
@@ -161,18 +160,6 @@ def _described(relationship: Relationship) -> str:
     ]
     kind = relationship.get_kind_display().lower()
     return kind + (f" ({', '.join(flags)})" if flags else "")
-
-
-def _log(relationship: Relationship, *, by: User | None, at: datetime, reason: str = "") -> None:
-    access_log_record(
-        user=by,
-        children=[relationship.child, relationship.person],
-        record=relationship,
-        action=AccessAction.CHANGE,
-        at=at,
-        fields=["relationships"],
-        reason=reason,
-    )
 
 
 def relationship_add(
@@ -208,7 +195,7 @@ def relationship_add(
             notes=link.notes.strip(),
             created_at=at,
         )
-        event_append(
+        history_write(
             record=relationship,
             action=RELATIONSHIP_ADDED,
             summary=f"{adult.full_name} recorded as {_described(relationship)}"
@@ -220,8 +207,9 @@ def relationship_add(
                 "person": adult.pk,
                 **{f: getattr(relationship, f) for f in RELATIONSHIP_FIELDS},
             },
+            children=[relationship.child, relationship.person],
+            fields=["relationships"],
         )
-        _log(relationship, by=by, at=at)
     return relationship
 
 
@@ -274,7 +262,7 @@ def relationship_change(
         for f in changed:
             setattr(locked, f, wanted[f])
         locked.save(update_fields=changed)
-        event_append(
+        history_write(
             record=locked,
             action=RELATIONSHIP_CHANGED,
             summary=f"{locked.person.full_name}'s relationship changed: now {_described(locked)}",
@@ -284,8 +272,10 @@ def relationship_change(
             before=before,
             after={f: getattr(locked, f) for f in changed},
             reason=reason.strip(),
+            children=[locked.child, locked.person],
+            fields=["relationships"],
+            log_reason=reason.strip(),
         )
-        _log(locked, by=by, at=at, reason=reason.strip())
     return locked
 
 
@@ -317,7 +307,7 @@ def relationship_end(
         locked.ended_on = ended_on
         locked.ended_reason = reason.strip()
         locked.save(update_fields=["ended_on", "ended_reason"])
-        event_append(
+        history_write(
             record=locked,
             action=RELATIONSHIP_ENDED,
             summary=f"{locked.person.full_name} no longer {_described(locked)}",
@@ -327,8 +317,10 @@ def relationship_end(
             before={"ended_on": None},
             after={"ended_on": ended_on},
             reason=reason.strip(),
+            children=[locked.child, locked.person],
+            fields=["relationships"],
+            log_reason=reason.strip(),
         )
-        _log(locked, by=by, at=at, reason=reason.strip())
     return locked
 
 

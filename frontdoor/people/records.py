@@ -22,9 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.audit.changes import FieldWords, changes_register
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
-from frontdoor.matching.services import match_keys_refresh
+from frontdoor.audit.services import history_write
 from frontdoor.people.identifiers import (
     nhs_number_normalise,
     nhs_number_valid,
@@ -32,7 +30,7 @@ from frontdoor.people.identifiers import (
     postcode_valid,
 )
 from frontdoor.people.models import Address, Alias, Gender, Person, PersonKind, Sex
-from frontdoor.people.services import ChildDetails, child_details_validate
+from frontdoor.people.services import ChildDetails, child_details_validate, person_changed
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -221,7 +219,7 @@ def person_correct(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     person.refresh_from_db()
     return person
 
@@ -245,7 +243,7 @@ def _record(
     at: datetime,
 ) -> None:
     """The event (the person's history and chronology) and the access-log entry."""
-    event_append(
+    history_write(
         record=person,
         action=action,
         summary=summary,
@@ -255,15 +253,8 @@ def _record(
         before=before,
         after=after,
         reason=reason,
-    )
-    access_log_record(
-        user=by,
-        children=[person],
-        record=person,
-        action=AccessAction.CHANGE,
-        at=at,
         fields=fields,
-        reason=reason,
+        log_reason=reason,
     )
 
 
@@ -357,7 +348,7 @@ def address_add(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     return address
 
 
@@ -452,7 +443,7 @@ def alias_add(
             by=by,
             at=at,
         )
-        match_keys_refresh(locked)
+        person_changed(locked)
     return alias
 
 
@@ -477,5 +468,5 @@ def alias_remove(*, alias: Alias, reason: str, by: User, at: datetime | None = N
             by=by,
             at=at,
         )
-        match_keys_refresh(person)
+        person_changed(person)
     return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -10,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frontdoor.audit.services import event_append
-from frontdoor.matching.services import match_keys_refresh
 from frontdoor.people.identifiers import (
     nhs_number_normalise,
     nhs_number_valid,
@@ -20,6 +20,24 @@ from frontdoor.people.models import Address, Person, PersonKind, Sex
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
+
+
+#: Called with a person whose identifying details were created or changed, inside the
+#: writer's transaction: the matcher registers its key refresh from its ``ready()``, so the
+#: children app never imports the matcher above it (docs/adr/0021).
+_ON_CHANGE: list[Callable[[Person], None]] = []
+
+
+def person_changed_register(hook: Callable[[Person], None]) -> None:
+    """Call ``hook(person)`` whenever a person's details are written (once per hook)."""
+    if hook not in _ON_CHANGE:
+        _ON_CHANGE.append(hook)
+
+
+def person_changed(person: Person) -> None:
+    """Tell every registered hook that ``person``'s details were written."""
+    for hook in _ON_CHANGE:
+        hook(person)
 
 
 @dataclass(frozen=True)
@@ -84,7 +102,7 @@ def child_create(
             postcode=postcode_normalise(details.postcode),
             moved_in=None,
         )
-    match_keys_refresh(child)
+    person_changed(child)
     event_append(
         record=child,
         action="person.created",
@@ -94,4 +112,14 @@ def child_create(
         child=child,
         after={"name": child.full_name, "date_of_birth": details.date_of_birth},
     )
+    return child
+
+
+def child_allocate(*, child: Person, worker: User) -> Person:
+    """Allocate ``worker`` as the child's social worker. Only the children app writes
+    allocation; the caller (the assessment team accepting a transfer) calls this inside its
+    transaction, and its own event names the worker and says why."""
+    if child.allocated_worker_id != worker.pk:
+        child.allocated_worker = worker
+        child.save(update_fields=["allocated_worker"])
     return child

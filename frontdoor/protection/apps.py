@@ -1,6 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from frontdoor.accounts.models import User
+    from frontdoor.intake.models import Referral
+    from frontdoor.people.models import Person
+    from frontdoor.protection.models import Transfer
+
+
+def _strategy_transfer(
+    *, referral: Referral, rating: str, rationale: str, by: User, at: datetime
+) -> Transfer:
+    """An immediate strategy discussion: straight to the assessment team, RED, s47."""
+    from frontdoor.protection.services import transfer_request
+
+    return transfer_request(
+        referral=referral,
+        route="s47",
+        rating="RED",
+        summary=f"Immediate strategy discussion: {rationale}",
+        by=by,
+        at=at,
+    )
+
+
+def _transfers_of(person: Person) -> int:
+    from frontdoor.protection.models import Transfer
+
+    return Transfer.objects.filter(child=person).count()
 
 
 class ProtectionConfig(AppConfig):
     name = "frontdoor.protection"
     label = "protection"
+
+    def ready(self) -> None:
+        from frontdoor.intake.models import ScreeningOutcome
+        from frontdoor.intake.services import referral_hand_off_register
+        from frontdoor.matching.review import person_holdings_register
+        from frontdoor.protection import chronology
+
+        chronology.register()
+
+        # Screening hands an immediate strategy discussion to transfers.
+        referral_hand_off_register(ScreeningOutcome.STRATEGY_DISCUSSION, _strategy_transfer)
+        # Two records compared side by side show how many transfers each holds.
+        person_holdings_register("transfers", _transfers_of)

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import Team, TeamKind
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import history_write
 from frontdoor.intake.models import Referral
-from frontdoor.mash.models import Enquiry, EnquiryStatus, Rating
+from frontdoor.mash.models import Enquiry, Rating
 from frontdoor.mash.selectors import transfer_refusal
+from frontdoor.mash.services import enquiry_close
+from frontdoor.people.services import child_allocate
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
@@ -28,12 +29,6 @@ def assessment_team() -> Team:
     if team is None:
         raise ValidationError("No assessment team is set up: ask an administrator to add one")
     return team
-
-
-def _log(transfer: Transfer, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by, children=[transfer.child], record=transfer, action=AccessAction.CHANGE, at=at
-    )
 
 
 def transfer_request(
@@ -82,7 +77,7 @@ def transfer_request(
             visit_due_at=rules.due("first_visit", at, rating),
             policy=policy,
         )
-        event_append(
+        history_write(
             record=transfer,
             action="transfer.requested",
             summary=f"Transfer to {transfer.to_team.name} requested",
@@ -96,7 +91,6 @@ def transfer_request(
                 "visit_due_at": transfer.visit_due_at,
             },
         )
-        _log(transfer, by, at)
     return transfer
 
 
@@ -127,14 +121,8 @@ def transfer_accept(
         locked.responded_by = by
         locked.allocated_to = allocated_to
         locked.save()
-        child = locked.child
-        child.allocated_worker = allocated_to
-        child.save(update_fields=["allocated_worker"])
-        enquiry = getattr(locked.referral, "enquiry", None)
-        if enquiry is not None and enquiry.status != EnquiryStatus.CLOSED:
-            enquiry.status = EnquiryStatus.CLOSED
-            enquiry.save(update_fields=["status"])
-        event_append(
+        child = child_allocate(child=locked.child, worker=allocated_to)
+        history_write(
             record=locked,
             action="transfer.accepted",
             summary=f"Transfer accepted; allocated to {allocated_to.display_name}",
@@ -144,7 +132,11 @@ def transfer_accept(
             before={"status": TransferStatus.REQUESTED},
             after={"status": TransferStatus.ACCEPTED, "allocated_to": allocated_to.pk},
         )
-        _log(locked, by, at)
+        enquiry = getattr(locked.referral, "enquiry", None)
+        if enquiry is not None:
+            enquiry_close(
+                enquiry=enquiry, reason="the assessment team accepted the transfer", by=by, at=at
+            )
     return locked
 
 
@@ -164,7 +156,7 @@ def transfer_return(
         locked.responded_by = by
         locked.return_reason = reason
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="transfer.returned",
             summary="Transfer returned to the MASH",
@@ -175,7 +167,6 @@ def transfer_return(
             after={"status": TransferStatus.RETURNED},
             reason=reason,
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -235,7 +226,7 @@ def visit_record(
             recorded_by=by,
             recorded_at=at,
         )
-        event_append(
+        history_write(
             record=locked,
             action="visit.recorded",
             summary=f"First visit: {seen_text(child_seen, seen_alone)}",
@@ -244,5 +235,4 @@ def visit_record(
             child=locked.child,
             after={"visited_at": visited_at, "child_seen": child_seen, "seen_alone": seen_alone},
         )
-        _log(locked, by, at)
     return visit

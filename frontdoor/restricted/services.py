@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record, event_append
+from frontdoor.audit.services import access_log_record, event_append, history_write
 from frontdoor.outbox.services import message_enqueue
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.restricted.guard import opening
@@ -57,20 +57,6 @@ REASON_ERROR = (
 def _manager(by: User, what: str) -> None:
     if not can(by, Perm.RESTRICT_MANAGE):
         raise ValidationError(f"Only a manager or the data protection officer can {what}")
-
-
-def _changed(
-    *, by: User, child: Person, record: Restriction | RestrictionMember, at: datetime
-) -> None:
-    """Access-log the change; the guard refuses anyone who may not see the child."""
-    access_log_record(
-        user=by,
-        children=[child],
-        record=record,
-        action=AccessAction.CHANGE,
-        at=at,
-        fields=("restriction",),
-    )
 
 
 def _usable(user: User, label: str) -> None:
@@ -111,12 +97,7 @@ def restriction_create(
         restriction = Restriction.objects.create(
             child=locked, category=category, reason=reason.strip(), owner=by, restricted_at=at
         )
-        _changed(by=by, child=locked, record=restriction, at=at)
-        for user in people.values():
-            RestrictionMember.objects.create(
-                restriction=restriction, user=user, added_by=by, added_at=at
-            )
-        event_append(
+        history_write(
             record=restriction,
             action="restricted.made",
             summary="Record restricted: "
@@ -131,7 +112,12 @@ def restriction_create(
                 "named": sorted(u.username for u in people.values()),
             },
             reason=restriction.reason,
+            fields=("restriction",),
         )
+        for user in people.values():
+            RestrictionMember.objects.create(
+                restriction=restriction, user=user, added_by=by, added_at=at
+            )
     viewer_forget()
     return restriction
 
@@ -161,11 +147,7 @@ def restriction_name(
             or locked.members.filter(user=user, removed_at__isnull=True).exists()
         ):
             raise ValidationError({"user": f"{user.display_name} may already see this record"})
-        _changed(by=by, child=locked.child, record=locked, at=at)
-        member = RestrictionMember.objects.create(
-            restriction=locked, user=user, added_by=by, added_at=at
-        )
-        event_append(
+        history_write(
             record=locked,
             action="restricted.named",
             summary=f"{user.display_name} may now see the restricted record",
@@ -173,6 +155,10 @@ def restriction_name(
             actor=by,
             child=locked.child,
             after={"user": user.username},
+            fields=("restriction",),
+        )
+        member = RestrictionMember.objects.create(
+            restriction=locked, user=user, added_by=by, added_at=at
         )
     viewer_forget()
     return member
@@ -189,11 +175,7 @@ def restriction_unname(
         row = RestrictionMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
         if row.removed_at is not None:
             raise ValidationError("This person was already removed")
-        _changed(by=by, child=locked.child, record=locked, at=at)
-        row.removed_at = at
-        row.removed_by = by
-        row.save(update_fields=["removed_at", "removed_by"])
-        event_append(
+        history_write(
             record=locked,
             action="restricted.unnamed",
             summary=f"{row.user.display_name} may no longer see the restricted record",
@@ -201,7 +183,11 @@ def restriction_unname(
             actor=by,
             child=locked.child,
             before={"user": row.user.username},
+            fields=("restriction",),
         )
+        row.removed_at = at
+        row.removed_by = by
+        row.save(update_fields=["removed_at", "removed_by"])
     viewer_forget()
     return row
 
@@ -217,12 +203,7 @@ def restriction_lift(
     with transaction.atomic():
         locked = _locked_live(restriction)
         # Logged (and guarded) while it is still restricted: only someone on it may lift it.
-        _changed(by=by, child=locked.child, record=locked, at=at)
-        locked.lifted_at = max(at, locked.restricted_at)
-        locked.lifted_by = by
-        locked.lift_reason = reason.strip()
-        locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        event_append(
+        history_write(
             record=locked,
             action="restricted.lifted",
             summary="Restriction lifted",
@@ -231,8 +212,13 @@ def restriction_lift(
             child=locked.child,
             before={"restricted": True},
             after={"restricted": False},
-            reason=locked.lift_reason,
+            reason=reason.strip(),
+            fields=("restriction",),
         )
+        locked.lifted_at = max(at, locked.restricted_at)
+        locked.lifted_by = by
+        locked.lift_reason = reason.strip()
+        locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     viewer_forget()
     return locked
 

@@ -7,11 +7,15 @@ from datetime import timedelta
 import pytest
 from django.db.models.signals import pre_delete, pre_save
 
+from frontdoor.audit.event_types import EventType, event_type_register
 from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import access_log_for_child, timeline_for, timeline_for_child
 from frontdoor.audit.services import event_append
 from frontdoor.mash.services import enquiry_rate, enquiry_record_lived_experience, request_answer
 from frontdoor.testing.factories import PersonFactory, local
+
+# Events only these tests append (the code's own are registered in frontdoor.audit.event_types).
+event_type_register(EventType("test.note", "Test note", "other"))
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +108,7 @@ def test_a_childs_timeline_gathers_every_record_about_them(visited):
         "feedback.requested",
         "transfer.requested",
         "transfer.accepted",
+        "enquiry.closed",  # by the MASH, when the transfer was accepted
         "visit.recorded",
     ]
     assert not timeline_for_child(PersonFactory().pk).exists()

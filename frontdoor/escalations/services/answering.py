@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import history_write
 from frontdoor.escalations.access import can_respond, is_raiser
 from frontdoor.escalations.models import Escalation, EscalationStatus, StageResult
 from frontdoor.escalations.services.stages import (
     STAGE_LABELS,
     _current,
     _locked,
-    _log,
     _stage_start,
     _tell_raiser_resolved,
     _text,
@@ -97,7 +96,7 @@ def escalation_respond(
             locked.save(
                 update_fields=["status", "closed_at", "resolution", "learning", "resolved_by"]
             )
-            event_append(
+            history_write(
                 record=locked,
                 action="escalation.resolved",
                 summary=f"Escalation {locked.reference} resolved at the {label} stage",
@@ -107,6 +106,7 @@ def escalation_respond(
                 before=before,
                 after={"status": locked.status, "resolution": response, "learning": learning},
                 reason=response,
+                agency="" if by is not None else "referrer",
             )
             _tell_raiser_resolved(locked, at=at)
         else:
@@ -114,7 +114,7 @@ def escalation_respond(
             assert following is not None
             _stage_start(locked, following, at=at)
             locked.save(update_fields=["stage", "stage_due_at"])
-            event_append(
+            history_write(
                 record=locked,
                 action="escalation.escalated",
                 summary=f"Escalation {locked.reference} escalated from the {label} stage to "
@@ -125,8 +125,8 @@ def escalation_respond(
                 before=before,
                 after={"stage": following, "stage_due_at": locked.stage_due_at},
                 reason=response,
+                agency="" if by is not None else "referrer",
             )
-        _log(locked, by, at)
     return locked
 
 
@@ -207,7 +207,7 @@ def escalation_escalate(
                 "stage_due_at",
             ]
         )
-        event_append(
+        history_write(
             record=locked,
             action="escalation.escalated",
             summary=f"Escalation {locked.reference} escalated by the raiser to the "
@@ -218,8 +218,8 @@ def escalation_escalate(
             before=before,
             after={"stage": following, "stage_due_at": locked.stage_due_at, "by_raiser": True},
             reason=reason,
+            agency="" if by is not None else "referrer",
         )
-        _log(locked, by, at)
     return locked
 
 
@@ -251,7 +251,7 @@ def escalation_withdraw(
         locked.closed_at = at
         locked.withdrawn_reason = reason
         locked.save(update_fields=["status", "closed_at", "withdrawn_reason"])
-        event_append(
+        history_write(
             record=locked,
             action="escalation.withdrawn",
             summary=f"Escalation {locked.reference} withdrawn by {by.display_name}",
@@ -261,6 +261,6 @@ def escalation_withdraw(
             before={"status": EscalationStatus.OPEN},
             after={"status": locked.status},
             reason=reason,
+            agency="" if by is not None else "referrer",
         )
-        _log(locked, by, at)
     return locked

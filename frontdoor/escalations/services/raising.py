@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import history_write
 from frontdoor.escalations.access import can_raise_about
 from frontdoor.escalations.models import (
     Escalation,
@@ -18,7 +18,7 @@ from frontdoor.escalations.models import (
     EscalationStatus,
 )
 from frontdoor.escalations.records import record_facts, record_find
-from frontdoor.escalations.services.stages import REPEAT_WINDOW, _log, _stage_start, _text
+from frontdoor.escalations.services.stages import REPEAT_WINDOW, _stage_start, _text
 from frontdoor.policies.selectors import policy_in_force
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def escalation_raise(
         _stage_start(escalation, EscalationStageName.PRACTITIONER, at=at)
         escalation.save(update_fields=["stage", "stage_due_at"])
         who = raiser_name + (f" ({raiser_organisation})" if raiser_organisation else "")
-        event_append(
+        history_write(
             record=escalation,
             action="escalation.raised",
             summary=f"Escalation {escalation.reference} raised by {who} about "
@@ -165,6 +165,6 @@ def escalation_raise(
                 "disagreement": disagreement,
                 "outcome_sought": outcome_sought,
             },
+            agency="" if by is not None else "referrer",
         )
-        _log(escalation, by, at)
     return escalation

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from frontdoor.audit.models import AccessAction
-from frontdoor.audit.services import access_log_record
 from frontdoor.escalations.access import owner_description, stage_owners
 from frontdoor.escalations.models import (
     Escalation,
@@ -19,13 +16,13 @@ from frontdoor.escalations.models import (
     EscalationStageName,
     EscalationStatus,
 )
-from frontdoor.outbox.services import message_enqueue
+from frontdoor.outbox.services import email_quietly
 from frontdoor.policies.defaults import ESCALATION_STAGES
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 
 if TYPE_CHECKING:
-    from frontdoor.accounts.models import User
+    pass
 
 
 logger = logging.getLogger("frontdoor.escalations.services")
@@ -66,14 +63,6 @@ def _text(errors: dict[str, str], field: str, value: str, missing: str, name: st
     return value
 
 
-def _email(**message: Any) -> None:
-    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
-    try:
-        message_enqueue(**message)
-    except ValidationError:
-        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
-
-
 def _when(value: datetime | None) -> str:
     return f"{timezone.localtime(value):%d %b %Y %H:%M}" if value else "no set time"
 
@@ -94,7 +83,7 @@ def _stage_start(escalation: Escalation, stage: str, *, at: datetime) -> Escalat
     escalation.stage_due_at = due_at
     label = STAGE_LABELS[stage].lower()
     for user in stage_owners(escalation, stage).exclude(email=""):
-        _email(
+        email_quietly(
             kind="escalation_stage",
             to=user.email,
             subject="Front Door: an escalation is waiting for your answer",
@@ -126,7 +115,7 @@ def _tell_raiser_resolved(escalation: Escalation, *, at: datetime) -> None:
         if escalation.submission is not None
         else ""
     )
-    _email(
+    email_quietly(
         kind="escalation_resolved",
         to=to,
         subject="Front Door: your escalation has been answered",
@@ -148,15 +137,4 @@ def _locked(escalation: Escalation) -> Escalation:
 def _current(escalation: Escalation) -> EscalationStage:
     return EscalationStage.objects.select_for_update().get(
         escalation=escalation, stage=escalation.stage
-    )
-
-
-def _log(escalation: Escalation, by: User | None, at: datetime) -> None:
-    access_log_record(
-        user=by,
-        children=[escalation.child],
-        record=escalation,
-        action=AccessAction.CHANGE,
-        at=at,
-        agency="" if by is not None else "referrer",
     )

@@ -449,5 +449,6 @@ def test_the_whole_journey_leaves_one_timeline_per_record(visited):
         "enquiry.opened",
         "decision.recorded",
         "decision.signed_off",
+        "enquiry.closed",  # by the MASH, when the transfer was accepted
     ]
     assert actions_of(transfer) == ["transfer.requested", "transfer.accepted", "visit.recorded"]

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import Agency, User
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import history_write
 from frontdoor.strategy.models import DiscussionStatus, StrategyAction, StrategyDiscussion
-from frontdoor.strategy.services._shared import _locked, _log, _when
+from frontdoor.strategy.services._shared import _locked, _when
 
 
 def action_add(
@@ -63,7 +63,7 @@ def action_add(
             created_at=at,
             created_by=by,
         )
-        event_append(
+        history_write(
             record=locked,
             action="strategy.action_added",
             summary=f"Action for {action.owner_label}, due {due_on:%-d %b %Y}",
@@ -72,7 +72,6 @@ def action_add(
             child=locked.child,
             after={"action": action.pk, "description": action.description, "due_on": due_on},
         )
-        _log(locked, locked.child, by, at)
     return action
 
 
@@ -95,7 +94,7 @@ def action_complete(
         locked.completion_note = note.strip()
         locked.save(update_fields=["completed_at", "completed_by", "completion_note"])
         discussion = locked.discussion
-        event_append(
+        history_write(
             record=discussion,
             action="strategy.action_done",
             summary=f"Action done: {locked.description[:120]}",
@@ -105,5 +104,4 @@ def action_complete(
             after={"action": locked.pk},
             reason=locked.completion_note,
         )
-        _log(discussion, discussion.child, by, at)
     return locked

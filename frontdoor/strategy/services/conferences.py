@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import history_write
 from frontdoor.oversight.services import oversight_required
 from frontdoor.strategy.models import AbuseCategory, Conference, S47Enquiry
-from frontdoor.strategy.services._shared import _locked_s47, _log, _when
+from frontdoor.strategy.services._shared import _locked_s47, _when
 
 
 def conference_book(
@@ -55,7 +55,7 @@ def conference_book(
             conference.scheduled_for = scheduled_for
             conference.save(update_fields=["scheduled_for"])
         late = locked.icpc_due_at is not None and scheduled_for > locked.icpc_due_at
-        event_append(
+        history_write(
             record=locked,
             action="conference.booked" if not before else "conference.rebooked",
             summary=f"Initial child protection conference booked for {_when(scheduled_for)}"
@@ -66,7 +66,6 @@ def conference_book(
             before=before,
             after={"scheduled_for": scheduled_for, "icpc_due_at": locked.icpc_due_at},
         )
-        _log(locked, locked.child, by, at)
     return conference
 
 
@@ -123,7 +122,7 @@ def conference_record(
         locked.save()
         s47.closed_at = held_at
         s47.save(update_fields=["closed_at"])
-        event_append(
+        history_write(
             record=s47,
             action="conference.held",
             summary="Initial child protection conference held: "
@@ -143,5 +142,4 @@ def conference_record(
             },
             reason=locked.notes,
         )
-        _log(s47, locked.child, by, at)
     return locked

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import Agency, User
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry, Rating
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
@@ -257,7 +257,7 @@ def attendance_record(
             changes[row.agency.name] = Attendance(row.attendance).label
         if changes:
             quorum = discussion_quorum(locked)
-            event_append(
+            history_write(
                 record=locked,
                 action="strategy.attendance",
                 summary=f"Attendance recorded: {quorum.label}",
@@ -266,5 +266,4 @@ def attendance_record(
                 child=locked.child,
                 after={"attendance": changes, "quorate": quorum.quorate},
             )
-            _log(locked, locked.child, by, at)
     return locked

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import event_append, history_write
 from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
@@ -145,7 +145,7 @@ def _s47_start(discussion: StrategyDiscussion, by: User, at: datetime) -> S47Enq
         icpc_due_at=rules_for(policy).due("icpc", discussion.held_at),
         policy=policy,
     )
-    event_append(
+    history_write(
         record=s47,
         action="s47.started",
         summary=f"Section 47 enquiry started ({S47Kind(s47.kind).label.lower()})",
@@ -159,7 +159,6 @@ def _s47_start(discussion: StrategyDiscussion, by: User, at: datetime) -> S47Enq
             "icpc_due_at": s47.icpc_due_at,
         },
     )
-    _log(s47, s47.child, by, at)
     return s47
 
 
@@ -177,7 +176,7 @@ def _s47_reconvened(discussion: StrategyDiscussion, by: User, at: datetime) -> S
         s47.icpc_due_at = rules_for(s47.policy).due("icpc", discussion.held_at)
     s47.kind = discussion.s47_kind or s47.kind
     s47.save(update_fields=["last_discussion", "icpc_due_at", "kind"])
-    event_append(
+    history_write(
         record=s47,
         action="s47.icpc_due_moved",
         summary="Strategy discussion reconvened: the conference is now due "
@@ -192,7 +191,6 @@ def _s47_reconvened(discussion: StrategyDiscussion, by: User, at: datetime) -> S
             "kind": s47.kind,
         },
     )
-    _log(s47, s47.child, by, at)
     return s47
 
 
@@ -213,7 +211,7 @@ def discussion_cancel(
         locked.cancelled_at = at
         locked.cancel_reason = reason.strip()
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.cancelled",
             summary="Strategy discussion cancelled",
@@ -224,5 +222,4 @@ def discussion_cancel(
             after={"status": DiscussionStatus.CANCELLED},
             reason=locked.cancel_reason,
         )
-        _log(locked, locked.child, by, at)
     return locked

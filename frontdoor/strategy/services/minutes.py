@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.accounts.models import Agency, Role, User
-from frontdoor.audit.services import event_append
-from frontdoor.outbox.services import message_enqueue
+from frontdoor.accounts.models import Agency, User
+from frontdoor.audit.services import history_write
+from frontdoor.outbox.services import agency_practitioners_email
 from frontdoor.strategy.models import (
     Attendance,
     DiscussionStatus,
     MinutesDistribution,
     StrategyDiscussion,
 )
-from frontdoor.strategy.services._shared import _locked, _log, _when, logger
+from frontdoor.strategy.services._shared import _locked, _when
 
 
 def minutes_record(
@@ -37,7 +36,7 @@ def minutes_record(
         locked.minutes = minutes.strip()
         locked.minutes_recorded_at = at
         locked.save(update_fields=["minutes", "minutes_recorded_at"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.minutes_recorded",
             summary="Strategy discussion minutes " + ("recorded" if first else "corrected"),
@@ -45,7 +44,6 @@ def minutes_record(
             actor=by,
             child=locked.child,
         )
-        _log(locked, locked.child, by, at)
     return locked
 
 
@@ -90,7 +88,7 @@ def minutes_distribute(
             )
         locked.minutes_sent_at = at
         locked.save(update_fields=["minutes_sent_at"])
-        event_append(
+        history_write(
             record=locked,
             action="strategy.minutes_sent",
             summary="Minutes sent to " + ", ".join(a.name for a in attending),
@@ -99,34 +97,18 @@ def minutes_distribute(
             child=locked.child,
             after={"agencies": [a.pk for a in attending], "minutes_due_at": locked.minutes_due_at},
         )
-        _log(locked, locked.child, by, at)
     return locked
-
-
-def _email(**message: Any) -> None:
-    """Put an email in the outbox; an unusable address is logged, never blocks the work."""
-    try:
-        message_enqueue(**message)
-    except ValidationError:
-        logger.warning("Email %s to an unusable address not sent", message.get("kind"))
 
 
 def _tell_agency(discussion: StrategyDiscussion, agency: Agency, *, at: datetime) -> int:
     """Email the agency's practitioners that minutes wait for them (no child's details)."""
-    recipients = list(
-        User.objects.filter(agency=agency, role=Role.PARTNER_PRACTITIONER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    return agency_practitioners_email(
+        agency,
+        kind="strategy_minutes",
+        subject="Front Door: strategy discussion minutes are ready",
+        body=f"The minutes of strategy discussion {discussion.reference}, which "
+        f"{agency.name} attended, are ready. Sign in to Front Door to read them and the "
+        "actions for your agency.",
+        about=f"strategy:{discussion.pk}",
+        at=at,
     )
-    for email in recipients:
-        _email(
-            kind="strategy_minutes",
-            to=email,
-            subject="Front Door: strategy discussion minutes are ready",
-            body=f"The minutes of strategy discussion {discussion.reference}, which "
-            f"{agency.name} attended, are ready. Sign in to Front Door to read them and the "
-            "actions for your agency.",
-            about=f"strategy:{discussion.pk}",
-            at=at,
-        )
-    return len(recipients)

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdoor.accounts.models import User
-from frontdoor.audit.services import event_append
+from frontdoor.audit.services import history_write
 from frontdoor.oversight.services import oversight_required
 from frontdoor.strategy.models import S47Enquiry, S47Outcome
-from frontdoor.strategy.services._shared import _locked_s47, _log, _when
+from frontdoor.strategy.services._shared import _locked_s47, _when
 
 
 def s47_outcome_record(
@@ -59,7 +59,7 @@ def s47_outcome_record(
         if not icpc_needed:
             locked.closed_at = outcome_at
         locked.save()
-        event_append(
+        history_write(
             record=locked,
             action="s47.outcome",
             summary=f"Section 47 outcome: {S47Outcome(outcome).label}; "
@@ -70,5 +70,4 @@ def s47_outcome_record(
             after={"outcome": outcome, "outcome_at": outcome_at, "icpc_needed": icpc_needed},
             reason=locked.outcome_notes,
         )
-        _log(locked, locked.child, by, at)
     return locked
