@@ -15,6 +15,7 @@ from frontdoor.demo.assessments import demo_assessments
 from frontdoor.demo.escalations import demo_escalations
 from frontdoor.demo.followup import demo_followup
 from frontdoor.demo.oversight import demo_oversight
+from frontdoor.demo.progress import Phase, Say
 from frontdoor.demo.records import demo_records
 from frontdoor.demo.restricted import demo_restricted
 from frontdoor.demo.retention import demo_retention
@@ -36,6 +37,13 @@ AREAS: tuple[tuple[str, Callable[..., dict[str, int]]], ...] = (
 )
 
 
-def demo_after_front_door(*, now: datetime, seed: int) -> dict[str, dict[str, int]]:
-    """Generate each area's records; return their counts by area."""
-    return {name: make(now=now, rng=Random(f"{seed}:{name}")) for name, make in AREAS}
+def demo_after_front_door(
+    *, now: datetime, seed: int, progress: Say | None = None
+) -> dict[str, dict[str, int]]:
+    """Generate each area's records; return their counts by area (a progress line each)."""
+    counts: dict[str, dict[str, int]] = {}
+    for name, make in AREAS:
+        phase = Phase(progress, name)
+        counts[name] = make(now=now, rng=Random(f"{seed}:{name}"))
+        phase.end(note=f": {sum(counts[name].values())} records")
+    return counts

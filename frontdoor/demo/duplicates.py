@@ -8,6 +8,7 @@ duplicate queue, the comparison page, merging and unmerging all have something t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from random import Random
@@ -16,7 +17,8 @@ from django.core.exceptions import ValidationError
 from nicknames import NickNamer
 
 from frontdoor.accounts.models import User
-from frontdoor.matching.duplicates import duplicates_find
+from frontdoor.matching.batch import Progress
+from frontdoor.matching.duplicates import duplicates_find_all
 from frontdoor.matching.merge import person_merge, person_unmerge
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus
 from frontdoor.people.models import Person
@@ -24,6 +26,8 @@ from frontdoor.people.services import ChildDetails
 
 #: Share of repeat contacts recorded as a new (duplicate) record.
 P_DUPLICATE = 0.06
+#: A progress line every this many children filed, and pairs scored.
+PROGRESS_EVERY = 20_000
 
 _nicknamer = NickNamer()
 _SOUND_ALIKE = [
@@ -93,17 +97,25 @@ class ReviewSummary:
     undone: int
 
 
-def demo_duplicates_review(*, now: datetime, reviewer: User) -> ReviewSummary:
+def demo_duplicates_review(
+    *, now: datetime, reviewer: User, progress: Callable[[str], None] | None = None
+) -> ReviewSummary:
     """Propose the likely duplicates, then decide a few as a manager would.
+
+    Every child is compared at once by blocking (``duplicates_find_all``), not one search
+    per child; ``progress`` hears how the comparison is going.
 
     The two most certain proposals are merged; the third is merged and then undone (the
     school confirmed they are two children), which also marks it "not the same person". The
     rest stay in the queue for the demo's reviewers.
     """
     found_at = now - timedelta(hours=8)
-    proposed = 0
-    for _round in range(2):  # the second round re-checks the first round's range
-        proposed += duplicates_find(now=found_at, limit=1_000_000)
+
+    def report(at: Progress) -> None:
+        if progress is not None:
+            progress(f"duplicates, {at.message}")
+
+    proposed = duplicates_find_all(now=found_at, progress=report, every=PROGRESS_EVERY)
     candidates = (
         DuplicatePair.objects.filter(status=DuplicateStatus.OPEN)
         .select_related("first", "second")

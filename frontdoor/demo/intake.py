@@ -9,17 +9,18 @@ emails when the demo starts; a few bounce, so reconciliation has failures to sho
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from frontdoor.accounts.models import Agency, ApiScope, ApiToken, Role, User
 from frontdoor.accounts.services import api_token_issue
-from frontdoor.demo import texts
+from frontdoor.demo import names
 from frontdoor.intake.documents import CheckedDocument, document_check
 from frontdoor.intake.models import ConsentStatus, ReferralSource
 from frontdoor.intake.payload import (
@@ -41,6 +42,9 @@ from frontdoor.intake.submissions import (
 from frontdoor.outbox.channels import PermanentChannelError
 from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import message_deliver
+
+if TYPE_CHECKING:
+    from frontdoor.demo.progress import Phase
 
 #: The file the demo's partner API tokens are written to (plain tokens are never stored).
 TOKENS_FILE = "demo-api-tokens.txt"
@@ -102,7 +106,7 @@ def referral_adults(rng: Random, surname: str) -> list[AdultIn]:
     # One stream per family name, so that a family referred again names the same people.
     family = Random(f"adults:{surname}:{rng.randint(0, 3)}")
     mother = AdultIn(
-        first_name=family.choice(texts.MOTHERS),
+        first_name=family.choice(names.MOTHERS),
         last_name=surname,
         relationship=AdultRelationship.PARENT,
         parental_responsibility=True,
@@ -113,7 +117,7 @@ def referral_adults(rng: Random, surname: str) -> list[AdultIn]:
     if other < 0.35:
         adults.append(
             AdultIn(
-                first_name=family.choice(texts.FATHERS),
+                first_name=family.choice(names.FATHERS),
                 last_name=surname,
                 relationship=AdultRelationship.PARENT,
                 parental_responsibility=True,
@@ -123,8 +127,8 @@ def referral_adults(rng: Random, surname: str) -> list[AdultIn]:
     elif other < 0.6:
         adults.append(
             AdultIn(
-                first_name=family.choice(texts.FATHERS),
-                last_name=family.choice(texts.SURNAMES),
+                first_name=family.choice(names.FATHERS),
+                last_name=family.choice(names.SURNAMES),
                 relationship=AdultRelationship.PARTNER_OF_PARENT,
                 lives_with_child=True,
                 alleged_perpetrator=rng.random() < 0.3,
@@ -133,7 +137,7 @@ def referral_adults(rng: Random, surname: str) -> list[AdultIn]:
     elif other < 0.7:
         adults.append(
             AdultIn(
-                first_name=family.choice(texts.GRANDMOTHERS),
+                first_name=family.choice(names.GRANDMOTHERS),
                 last_name=surname,
                 relationship=AdultRelationship.GRANDPARENT,
                 lives_with_child=False,
@@ -277,16 +281,27 @@ class DemoIntake:
         submission = submission_convert(submission=received.submission, at=at)
         return Received(submission=submission, created=received.created)
 
-    def deliver_history(self) -> int:
+    def deliver_history(self, phase: Phase | None = None) -> int:
         """Deliver every email the history wrote (acknowledgements, partner requests,
         feedback) quietly, a little after it was written; returns how many."""
-        pending = Message.objects.filter(status="pending").values_list("pk", "created_at")
-        for message_id, created_at in list(pending):
-            message_deliver(
-                message_id=message_id,
-                now=created_at + timedelta(seconds=self.rng.randint(5, 90)),
-                channel=self.channel,
-            )
+        pending = list(Message.objects.filter(status="pending").values_list("pk", "created_at"))
+        if phase is not None:
+            phase.total, phase.every = len(pending), max(1, len(pending) // 10)
+        # The demo's bounces are on purpose: one warning line each would flood the output.
+        outbox_log = logging.getLogger("frontdoor.outbox")
+        level = outbox_log.level
+        outbox_log.setLevel(logging.ERROR)
+        try:
+            for done, (message_id, created_at) in enumerate(pending, start=1):
+                message_deliver(
+                    message_id=message_id,
+                    now=created_at + timedelta(seconds=self.rng.randint(5, 90)),
+                    channel=self.channel,
+                )
+                if phase is not None:
+                    phase.step(done)
+        finally:
+            outbox_log.setLevel(level)
         return len(pending)
 
 

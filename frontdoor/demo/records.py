@@ -23,7 +23,7 @@ from random import Random
 from django.utils import timezone
 
 from frontdoor.accounts.models import Role, User
-from frontdoor.demo import texts
+from frontdoor.demo import names
 from frontdoor.intake.corrections import contact_correct
 from frontdoor.intake.models import Contact, ContactChild, ParentsAware
 from frontdoor.people.households import AdultDetails, Link, adult_link, relationship_end
@@ -53,11 +53,11 @@ def _when(rng: Random, after: datetime, now: datetime) -> datetime:
 
 
 def _household(rng: Random, child: Person, by: User, at: datetime, now: datetime) -> int:
-    surname = child.last_name or rng.choice(texts.SURNAMES)
+    surname = child.last_name or rng.choice(names.SURNAMES)
     made = 0
     adult_link(
         details=AdultDetails(
-            first_name=rng.choice(texts.MOTHERS),
+            first_name=rng.choice(names.MOTHERS),
             last_name=surname,
             date_of_birth=date(
                 at.year - rng.randint(20, 42), rng.randint(1, 12), rng.randint(1, 28)
@@ -72,7 +72,7 @@ def _household(rng: Random, child: Person, by: User, at: datetime, now: datetime
     other = rng.random()
     if other < 0.4:
         _father, (father,) = adult_link(
-            details=AdultDetails(first_name=rng.choice(texts.FATHERS), last_name=surname),
+            details=AdultDetails(first_name=rng.choice(names.FATHERS), last_name=surname),
             children=[child],
             link=Link("parent", parental_responsibility=True, household_member=True),
             by=by,
@@ -91,7 +91,7 @@ def _household(rng: Random, child: Person, by: User, at: datetime, now: datetime
         perpetrator = rng.random() < 0.3
         adult_link(
             details=AdultDetails(
-                first_name=rng.choice(texts.FATHERS), last_name=rng.choice(texts.SURNAMES)
+                first_name=rng.choice(names.FATHERS), last_name=rng.choice(names.SURNAMES)
             ),
             children=[child],
             link=Link(
@@ -106,7 +106,7 @@ def _household(rng: Random, child: Person, by: User, at: datetime, now: datetime
         made += 1
     elif other < 0.8:
         adult_link(
-            details=AdultDetails(first_name=rng.choice(texts.GRANDMOTHERS), last_name=surname),
+            details=AdultDetails(first_name=rng.choice(names.GRANDMOTHERS), last_name=surname),
             children=[child],
             link=Link("grandparent", notes="Collects the children from school"),
             by=by,
@@ -167,8 +167,8 @@ def _correct(rng: Random, child: Person, by: User, at: datetime) -> str:
     if kind == "moved":
         address_add(
             person=child,
-            line_1=f"{rng.randint(1, 180)} {rng.choice(texts.STREETS)}",
-            town=texts.TOWN,
+            line_1=f"{rng.randint(1, 180)} {rng.choice(names.STREETS)}",
+            town=names.TOWN,
             postcode=f"DC{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLN')}"
             f"{rng.choice('PQRSTUWXYZ')}",
             moved_in=timezone.localdate(at) - timedelta(days=rng.randint(1, 30)),
@@ -181,7 +181,7 @@ def _correct(rng: Random, child: Person, by: User, at: datetime) -> str:
     alias_add(
         person=child,
         first_name=child.first_name,
-        last_name=rng.choice([n for n in texts.SURNAMES if n != child.last_name]),
+        last_name=rng.choice([n for n in names.SURNAMES if n != child.last_name]),
         kind="previous name",
         reason="Used a previous surname at their last school",
         by=by,

@@ -4,12 +4,15 @@
 keeps one ``DuplicatePair`` per pair of records at or above ``MatchSettings.duplicate_at``.
 A pair a reviewer has decided (merged, or not the same person) is never proposed again.
 ``duplicates_find`` runs the check for every child created or changed since the last scan;
-the worker's housekeeping runs it every minute.
+the worker's housekeeping runs it every minute. ``duplicates_find_all`` compares every child
+at once by blocking (as ``frontdoor match dedupe`` does), for a whole table such as the
+demo's history.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +21,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from frontdoor.matching.batch import (
+    DEFAULT_PROGRESS_EVERY,
+    ProgressCallback,
+    blocks_for_dedupe,
+    score_pairs,
+)
 from frontdoor.matching.models import (
     DuplicatePair,
     DuplicateScan,
@@ -25,12 +34,14 @@ from frontdoor.matching.models import (
     MatchKey,
     MatchSettings,
 )
+from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.scorer import MatchScore, score
 from frontdoor.matching.selectors import (
     candidates_for,
     match_settings,
     people_for_matching,
     record_for_person,
+    records_for_ids,
 )
 from frontdoor.people.models import Person, PersonKind, Relationship
 
@@ -216,4 +227,74 @@ def duplicates_find(*, now: datetime | None = None, limit: int = 500) -> int:
     )
     if created:
         logger.info("Duplicates: %d people checked, %d new proposals", len(people), created)
+    return created
+
+
+# ------------------------------------------------------------------ everyone at once
+
+
+def duplicates_find_all(
+    *,
+    now: datetime | None = None,
+    progress: ProgressCallback | None = None,
+    every: int = DEFAULT_PROGRESS_EVERY,
+) -> int:
+    """Propose the likely duplicates among every live child at once; returns new proposals.
+
+    For a whole table in one go (the demo's history, an import): blocking as ``frontdoor
+    match dedupe`` does, rather than one candidate search per child. Every child's record is
+    filed under its keys in memory and each pair sharing a key is scored once; the pairs at
+    or above ``MatchSettings.duplicate_at`` are proposed as ``duplicates_check`` would (at
+    most ``MAX_PROPOSALS`` per child, never a decided pair, never two records that are known
+    to be two children). Open pairs are not withdrawn here. The background scan is then
+    marked as up to date, so the worker does not check every child again.
+    """
+    now = now or timezone.now()
+    floor = match_settings().duplicate_at
+    mark = MatchKey.objects.aggregate(last=Max("id"))["last"] or 0
+    ids = list(
+        Person.objects.filter(kind=PersonKind.CHILD, merged_into__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    found: dict[int, MatchRecord] = {}
+    for start in range(0, len(ids), 2000):  # three queries per chunk (records_for_ids)
+        found.update(records_for_ids(ids[start : start + 2000]))
+    records = [found[pk] for pk in ids if pk in found]
+    blocks = blocks_for_dedupe(records, progress=progress, every=every)
+    best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    likely: list[tuple[int, int]] = []
+    for i, j, weight in score_pairs(records, records, blocks, progress=progress, every=every):
+        if weight >= floor:
+            likely.append((i, j))
+            best[i].append((weight, j))
+            best[j].append((weight, i))
+    # As a check of each child does: its MAX_PROPOSALS best (a pair is kept if either keeps it).
+    kept_by = {i: {o for _w, o in sorted(c, key=lambda c: (-c[0], c[1]))[:MAX_PROPOSALS]}
+               for i, c in best.items()}  # fmt: skip
+    pairs = [(i, j) for i, j in likely if j in kept_by[i] or i in kept_by[j]]
+    decided = set(
+        DuplicatePair.objects.exclude(status=DuplicateStatus.OPEN).values_list(
+            "first_id", "second_id"
+        )
+    )
+    created = 0
+    people = {p.pk: p for p in people_for_matching({int(records[k].id) for p in pairs for k in p})}
+    with transaction.atomic():
+        for i, j in pairs:
+            first, second = ordered(int(records[i].id), int(records[j].id))
+            if (first, second) in decided or first not in people or second not in people:
+                continue
+            if known_different(people[first], people[second]):
+                continue
+            result = score(records[i], records[j])
+            created += _pair_create(first, second, result.weight, reasons_of(result), now)[1]
+    scan, _ = DuplicateScan.objects.get_or_create(name=SCAN)
+    DuplicateScan.objects.filter(pk=scan.pk, key_mark__lt=mark).update(
+        previous_mark=mark, key_mark=mark, scanned_at=now
+    )
+    DuplicateScan.objects.filter(pk=scan.pk).update(
+        people_checked=len(records), pairs_proposed=created
+    )
+    logger.info("Duplicates: %d children compared by blocking, %d new proposals", len(ids), created)
     return created

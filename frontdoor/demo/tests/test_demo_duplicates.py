@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from frontdoor.demo import generator
 from frontdoor.demo.generator import GenerationSummary, generate
+from frontdoor.demo.history import contacts
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus, PersonMerge
 from frontdoor.people.models import Person
 
@@ -30,7 +30,7 @@ def history(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Generation
         fast_hasher,
         pytest.MonkeyPatch.context() as patch,
     ):
-        patch.setattr(generator, "P_DUPLICATE", 1.0)
+        patch.setattr(contacts, "P_DUPLICATE", 1.0)
         try:
             yield generate(seed=5, years=0.4, contacts_per_year=1500, now=NOW)
         finally:  # even when generating fails: leave nothing for the next module

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from frontdoor.accounts.models import User
-from frontdoor.matching.duplicates import duplicates_check, duplicates_find
+from frontdoor.matching.batch import Progress
+from frontdoor.matching.duplicates import duplicates_check, duplicates_find, duplicates_find_all
 from frontdoor.matching.merge import person_merge
 from frontdoor.matching.models import DuplicatePair, DuplicateScan, DuplicateStatus
 from frontdoor.matching.not_same import pair_not_same
@@ -200,3 +201,58 @@ def test_the_tasks_run_the_same_checks(two_records: tuple[Person, Person]) -> No
     assert find_duplicates.call() == 1
     assert check_duplicates.call(first.pk) == 1
     assert check_duplicates.call(0) == 0
+
+
+# ------------------------------------------------------------------ everyone at once
+
+
+def test_comparing_everyone_by_blocking_proposes_what_the_scan_would(org: Any) -> None:
+    olivias = [
+        child(first_name=name, last_name="Robinson", date_of_birth=date(2017, 6, 12))
+        for name in ("Olivia", "Olivai", "Olivia", "Olviia")
+    ]
+    child(
+        first_name="Noah",
+        last_name="Khan",
+        date_of_birth=date(2012, 1, 3),
+        postcode="zz9 9zz",
+        address_line_1="9 Far Road",
+    )
+    heard: list[Progress] = []
+
+    assert duplicates_find_all(now=AT, progress=heard.append, every=1) == 6
+
+    pairs = DuplicatePair.objects.order_by("first_id", "second_id")
+    ids = sorted(p.pk for p in olivias)
+    assert [(p.first_id, p.second_id) for p in pairs] == [
+        (a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]
+    ]
+    pair = pairs[0]
+    assert pair.status == DuplicateStatus.OPEN and pair.found_at == AT and pair.weight >= 12
+    assert {"given_name", "family_name", "date_of_birth"} <= {r[0] for r in pair.reasons}
+    assert {h.stage for h in heard} == {"keys", "scoring"}
+    # The background scan is up to date: it checks nobody again, and proposes nothing more.
+    assert duplicates_find(now=AT) == 0
+    assert DuplicateScan.objects.get().people_checked == 0
+    assert duplicates_find_all(now=AT) == 0
+
+
+def test_comparing_everyone_leaves_out_decided_pairs_twins_and_adults(
+    two_records: tuple[Person, Person], mash_manager: User
+) -> None:
+    _first, second = two_records
+    (pair,) = duplicates_check(second, at=AT)
+    pair_not_same(pair=pair, by=mash_manager, note="Cousins with similar names", at=AT)
+    contact_recorded(  # twins: two children named on one contact
+        children=[
+            child_details(first_name="Ava", last_name="Example"),
+            child_details(first_name="Eva", last_name="Example"),
+        ]
+    )
+    adult = child(first_name="Olivia", last_name="Robinson", date_of_birth=date(2017, 6, 12))
+    Person.objects.filter(pk=adult.pk).update(kind=PersonKind.ADULT)
+
+    assert duplicates_find_all(now=AT) == 0
+    assert list(DuplicatePair.objects.values_list("status", flat=True)) == [
+        DuplicateStatus.NOT_SAME
+    ]

@@ -20,8 +20,8 @@ from frontdoor.intake.models import Contact
 
 # --no-reload: the worker would otherwise fork an autoreloading child that outlives
 # terminate().
-# Six months at the full council rate (about 6,000 contacts) generates in a few minutes on a
-# 2-core machine; the full two years takes several times longer (see benchmarks/).
+# Six months at the full council rate (about 6,000 contacts): several minutes on a 2-core
+# machine, four times longer for the full two years (benchmarks/demo_generate.py, ADR 6).
 DEMO_YEARS = 0.5
 WORKER_COMMAND = [sys.executable, "-m", "frontdoor.cli", "worker", "--no-reload"]
 

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Generating {options['years']:g} years at {options['contacts_per_year']} "
-                "contacts a year (this takes a few minutes at the default size)..."
+                "contacts a year (several minutes; each phase reports its progress)..."
             )
             summary = generate(
                 seed=options["seed"],
