@@ -32,6 +32,10 @@ from frontdoor.work.clocks import clock_reading
 from frontdoor.work.states import state_counts_by, with_clock
 
 CLOCK = "supervision"
+#: What a list of clocks leaves unread: a supervision's notes, and its policy version's rules
+#: (reading a clock needs only the version's due-soon share).
+_NOTES = ("lived_experience", "working_well", "worries", "analysis", "decisions")
+_POLICY_RULES = ("policy__rules", "policy__office_hours")
 
 
 def record_key(record: Model) -> tuple[str, int]:
@@ -133,8 +137,10 @@ def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSup
             ),
         )
     )
-    last = SupervisionRecord.objects.select_related("policy").in_bulk(
-        [r.last_supervision_id for r in rows if r.last_supervision_id]
+    last = (
+        SupervisionRecord.objects.select_related("policy")
+        .defer(*_NOTES, *_POLICY_RULES)
+        .in_bulk([r.last_supervision_id for r in rows if r.last_supervision_id])
     )
     versions = list(PolicyVersion.objects.order_by("-effective_from", "-version"))
 
@@ -284,8 +290,13 @@ def worker_rows(user: Any, now: datetime) -> list[WorkerRow]:
 
 
 def open_actions(qs: QuerySet[SupervisionAction]) -> QuerySet[SupervisionAction]:
-    return qs.filter(completed_at__isnull=True).select_related(
-        "owner", "supervision__child", "supervision__policy"
+    return (
+        qs.filter(completed_at__isnull=True)
+        .select_related("owner", "supervision__child", "supervision__policy")
+        .defer(
+            *(f"supervision__{f}" for f in _NOTES),
+            *(f"supervision__{f}" for f in _POLICY_RULES),
+        )
     )
 
 
