@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,10 +116,31 @@ def _filter_items(request: HttpRequest, items: list[Any]) -> tuple[list[Any], di
     return items, {"state": states, "rating": ratings}
 
 
+#: Items on one page of a queue (the download has them all).
+QUEUE_PAGE_SIZE = 100
+
+
+def _queue_page(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
+    """One page of a queue's items, soonest due first, and how many there are in all."""
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "items": page.object_list,
+        "total": len(items),
+        "page": page,
+        "filters": query.urlencode(),
+    }
+
+
 @requires(Perm.QUEUE_VIEW)
 def queue_mine(request: HttpRequest) -> HttpResponse:
     items, chosen = _filter_items(request, my_queue(request.user, timezone.now()))
-    return render(request, "work/queue.html", {"items": items, "scope": "mine", "chosen": chosen})
+    return render(
+        request,
+        "work/queue.html",
+        {**_queue_page(request, items), "scope": "mine", "chosen": chosen},
+    )
 
 
 def _mash_duty(user: Any) -> dict[str, Any] | None:
@@ -141,7 +163,12 @@ def queue_team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work/queue.html",
-        {"items": items, "scope": "team", "chosen": chosen, "duty": _mash_duty(request.user)},
+        {
+            **_queue_page(request, items),
+            "scope": "team",
+            "chosen": chosen,
+            "duty": _mash_duty(request.user),
+        },
     )
 
 
