@@ -25,7 +25,9 @@ STAGES = (IN_PROGRESS, AWAITING_AUTHORISATION)
 def _items(qs: QuerySet[Assessment], now: datetime) -> Iterable[WorkItem]:
     qs = qs.filter(
         status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED]
-    ).select_related("child", "policy", "worker", "transfer", "completed_by")
+    ).select_related("child", "worker", "transfer", "completed_by")
+    # A handful of policy versions, each read once, not a copy of the rules on every row.
+    qs = qs.prefetch_related("policy")
     for assessment in qs:
         if assessment.status == AssessmentStatus.IN_PROGRESS:
             stage = IN_PROGRESS

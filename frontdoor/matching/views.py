@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,9 +44,15 @@ def _log_views(request: HttpRequest, reads: Iterable[tuple[Iterable[Person], Mod
 # ------------------------------------------------------------------------------ queue
 
 
+#: Proposals on one page of the queue: each shown pair is written to the access log, so a
+#: page shows what a reviewer reads, not the whole list (the download has all of it).
+QUEUE_PAGE_SIZE = 50
+
+
 @requires(Perm.DUPLICATE_REVIEW)
 def duplicate_queue_page(request: HttpRequest) -> HttpResponse:
-    rows = duplicate_queue()
+    page = Paginator(duplicate_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     _log_views(  # a restricted record the user may not see is listed masked, unread
         request,
         ((shown_children(request.user, [r.pair.first, r.pair.second]), r.pair) for r in rows),
@@ -53,7 +60,12 @@ def duplicate_queue_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/queue.html",
-        {"rows": rows, "counts": duplicate_counts(), "decided": request.GET.get("decided", "")},
+        {
+            "rows": rows,
+            "page": page,
+            "counts": duplicate_counts(),
+            "decided": request.GET.get("decided", ""),
+        },
     )
 
 

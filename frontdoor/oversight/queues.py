@@ -16,10 +16,12 @@ from frontdoor.oversight.selectors import (
     CaseSupervision,
     action_clock,
     allocated_children,
+    case_state_totals,
     case_supervisions,
     open_actions,
 )
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.states import state_counts, with_clock
 
 SUPERVISION_DUE = "Case supervision due"
 ACTION_OPEN = "Supervision action"
@@ -91,11 +93,8 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
         now=now,
     )
     # A case's supervision clock has no row until the supervision is held: the cases overdue
-    # now are read from the clocks themselves.
-    overdue_now = sum(
-        case.reading.state == ClockState.OVERDUE
-        for case in case_supervisions(allocated_children(), now)
-    )
+    # now are counted from the clocks themselves.
+    overdue_now = case_state_totals(allocated_children(), now).get(ClockState.OVERDUE, 0)
     return [
         Timeliness(
             held.clock,
@@ -117,6 +116,22 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
+    """For the overview: cases due supervision and open actions, by clock state, counted in
+    the database (cases whose clock runs from their allocation read in Python)."""
+    actions = with_clock(
+        SupervisionAction.objects.filter(completed_at__isnull=True),
+        started="supervision__held_at",
+        due="due_at",
+        done="completed_at",
+        fraction="supervision__policy__due_soon_fraction",
+    )
+    return {
+        SUPERVISION_DUE: case_state_totals(allocated_children(), now),
+        ACTION_OPEN: state_counts(actions, now),
+    }
+
+
 SOURCE = QueueSource(
     key="supervision",
     stages=STAGES,
@@ -124,4 +139,5 @@ SOURCE = QueueSource(
     mine=mine,
     everything=everything,
     timeliness=timeliness,
+    counts=counts,
 )

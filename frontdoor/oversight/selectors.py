@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
@@ -24,12 +25,17 @@ from frontdoor.oversight.access import (
 from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.policies.models import PolicyVersion
-from frontdoor.policies.rules import rules_for
+from frontdoor.policies.rules import Rules, rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.work.clocks import clock_reading
+from frontdoor.work.states import state_counts_by, with_clock
 
 CLOCK = "supervision"
+#: What a list of clocks leaves unread: a supervision's notes, and its policy version's rules
+#: (reading a clock needs only the version's due-soon share).
+_NOTES = ("lived_experience", "working_well", "worries", "analysis", "decisions")
+_POLICY_RULES = ("policy__rules", "policy__office_hours")
 
 
 def record_key(record: Model) -> tuple[str, int]:
@@ -61,12 +67,13 @@ def supervision_clock(
     allocated_at: datetime,
     previous: SupervisionRecord | None,
     policy_at: Callable[[datetime], PolicyVersion] = policy_in_force,
+    rules_of: Callable[[PolicyVersion], Rules] = rules_for,
 ) -> SupervisionClock:
     """The clock running after ``previous`` (or, with none since the allocation, from it)."""
     if previous is not None and previous.held_at >= allocated_at:
         return SupervisionClock(previous.held_at, previous.next_due_at, previous.policy)
     policy = policy_at(allocated_at)
-    return SupervisionClock(allocated_at, rules_for(policy).due(CLOCK, allocated_at), policy)
+    return SupervisionClock(allocated_at, rules_of(policy).due(CLOCK, allocated_at), policy)
 
 
 def _allocation_subquery() -> Subquery:
@@ -130,8 +137,10 @@ def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSup
             ),
         )
     )
-    last = SupervisionRecord.objects.select_related("policy").in_bulk(
-        [r.last_supervision_id for r in rows if r.last_supervision_id]
+    last = (
+        SupervisionRecord.objects.select_related("policy")
+        .defer(*_NOTES, *_POLICY_RULES)
+        .in_bulk([r.last_supervision_id for r in rows if r.last_supervision_id])
     )
     versions = list(PolicyVersion.objects.order_by("-effective_from", "-version"))
 
@@ -139,11 +148,19 @@ def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSup
         # The versions read once for the whole list (as ``policy_in_force`` would answer).
         return next((v for v in versions if v.effective_from <= at), None) or policy_in_force(at)
 
+    parsed: dict[int, Rules] = {}
+
+    def rules_of(policy: PolicyVersion) -> Rules:
+        # Each version's rules parsed once for the whole list (versions never change).
+        if policy.pk not in parsed:
+            parsed[policy.pk] = rules_for(policy)
+        return parsed[policy.pk]
+
     cases = []
     for child in rows:
         started = child.allocation_at or child.created_at
         previous = last.get(child.last_supervision_id)
-        clock = supervision_clock(started, previous, policy_at)
+        clock = supervision_clock(started, previous, policy_at, rules_of)
         assert child.allocated_worker is not None
         cases.append(
             CaseSupervision(
@@ -155,6 +172,69 @@ def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSup
             )
         )
     return sorted(cases, key=_due_first)
+
+
+def _last_supervision(field: str) -> Subquery:
+    return Subquery(
+        SupervisionRecord.objects.filter(child=OuterRef("pk"))
+        .order_by("-held_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def case_state_counts(
+    children: QuerySet[Person], now: datetime
+) -> dict[int, dict[ClockState, int]]:
+    """The supervision clocks of the allocated children in ``children`` counted by state at
+    ``now``, for each allocated worker (by id): the same states as ``case_supervisions``.
+
+    A clock restarted by a supervision since the allocation has its start and due time on
+    that supervision's row, so those are counted in the database (``frontdoor.work.states``).
+    A clock still running from the allocation is due by the policy in force then, in working
+    time, which only Python reads: those few are read one by one, each version parsed once.
+    """
+    rows = (
+        children.filter(allocated_worker__isnull=False)
+        .annotate(
+            allocation_at=Coalesce(_allocation_subquery(), F("created_at")),
+            last_held_at=_last_supervision("held_at"),
+        )
+        .order_by()
+    )
+    restarted = Q(last_held_at__isnull=False, last_held_at__gte=F("allocation_at"))
+    # Counted from the supervisions themselves (each child's last), so that each clock's
+    # columns are read once by a join, not by a subquery in every count.
+    last_ids = rows.filter(restarted).annotate(last_id=_last_supervision("id")).values("last_id")
+    clocked = with_clock(
+        SupervisionRecord.objects.filter(pk__in=last_ids),
+        started="held_at",
+        due="next_due_at",
+        fraction="policy__due_soon_fraction",
+    )
+    counts = state_counts_by(clocked, now, "child__allocated_worker")
+    versions = list(PolicyVersion.objects.order_by("-effective_from", "-version"))
+    parsed: dict[int, Rules] = {}
+    for worker_id, started in rows.exclude(restarted).values_list(
+        "allocated_worker", "allocation_at"
+    ):
+        policy = next((v for v in versions if v.effective_from <= started), None)
+        policy = policy or policy_in_force(started)
+        if policy.pk not in parsed:
+            parsed[policy.pk] = rules_for(policy)
+        due = parsed[policy.pk].due(CLOCK, started)
+        state = clock_reading(policy, started, due, None, now).state
+        by_state = counts.setdefault(worker_id, {})
+        by_state[state] = by_state.get(state, 0) + 1
+    return counts
+
+
+def case_state_totals(children: QuerySet[Person], now: datetime) -> dict[ClockState, int]:
+    """``case_state_counts`` summed over the workers."""
+    totals: dict[ClockState, int] = {}
+    for by_state in case_state_counts(children, now).values():
+        for state, n in by_state.items():
+            totals[state] = totals.get(state, 0) + n
+    return totals
 
 
 def _due_first(case: CaseSupervision) -> tuple[int, datetime, str]:
@@ -192,9 +272,8 @@ def worker_rows(user: Any, now: datetime) -> list[WorkerRow]:
     and the date of their last supervision."""
     workers = list(supervised_workers(user).select_related("team"))
     rows = {w.pk: WorkerRow(w) for w in workers}
-    for case in case_supervisions(allocated_children(workers), now):
-        row = rows[case.worker.pk]
-        row.counts[case.reading.state] = row.counts.get(case.reading.state, 0) + 1
+    for worker_id, by_state in case_state_counts(allocated_children(workers), now).items():
+        rows[worker_id].counts = by_state
     latest = (
         SupervisionRecord.objects.filter(worker__in=workers)
         .values("worker")
@@ -214,8 +293,13 @@ def worker_rows(user: Any, now: datetime) -> list[WorkerRow]:
 
 
 def open_actions(qs: QuerySet[SupervisionAction]) -> QuerySet[SupervisionAction]:
-    return qs.filter(completed_at__isnull=True).select_related(
-        "owner", "supervision__child", "supervision__policy"
+    return (
+        qs.filter(completed_at__isnull=True)
+        .select_related("owner", "supervision__child", "supervision__policy")
+        .defer(
+            *(f"supervision__{f}" for f in _NOTES),
+            *(f"supervision__{f}" for f in _POLICY_RULES),
+        )
     )
 
 
@@ -275,6 +359,8 @@ __all__ = [
     "action_clock",
     "allocated_at",
     "allocated_children",
+    "case_state_counts",
+    "case_state_totals",
     "case_supervisions",
     "oversight_for_child",
     "oversight_link",

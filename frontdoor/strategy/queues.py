@@ -33,8 +33,16 @@ class Stage:
     ORDER = (TO_HOLD, MINUTES, ACTION, CONFERENCE)
 
 
+# Policy versions are prefetched, not selected: a handful of versions, each read once and
+# shared by the rows, rather than each row decoding its own copy of the rules.
+
+
 def _to_hold(qs: QuerySet[StrategyDiscussion], now: datetime) -> Iterable[WorkItem]:
-    for d in qs.filter(status=DiscussionStatus.CONVENED).select_related("child", "policy", "chair"):
+    for d in (
+        qs.filter(status=DiscussionStatus.CONVENED)
+        .select_related("child", "chair")
+        .prefetch_related("policy")
+    ):
         yield WorkItem(
             Stage.TO_HOLD,
             d.child,
@@ -47,8 +55,10 @@ def _to_hold(qs: QuerySet[StrategyDiscussion], now: datetime) -> Iterable[WorkIt
 
 
 def _minutes(qs: QuerySet[StrategyDiscussion], now: datetime) -> Iterable[WorkItem]:
-    for d in qs.filter(status=DiscussionStatus.HELD, minutes_sent_at__isnull=True).select_related(
-        "child", "minutes_policy", "chair"
+    for d in (
+        qs.filter(status=DiscussionStatus.HELD, minutes_sent_at__isnull=True)
+        .select_related("child", "chair")
+        .prefetch_related("minutes_policy")
     ):
         reading = minutes_clock(d, now)
         if reading is None:
@@ -65,8 +75,10 @@ def _minutes(qs: QuerySet[StrategyDiscussion], now: datetime) -> Iterable[WorkIt
 
 
 def _actions(qs: QuerySet[StrategyAction], now: datetime) -> Iterable[WorkItem]:
-    for a in qs.filter(completed_at__isnull=True).select_related(
-        "discussion__child", "discussion__policy", "owner_user__agency", "owner_agency"
+    for a in (
+        qs.filter(completed_at__isnull=True)
+        .select_related("discussion__child", "owner_user__agency", "owner_agency")
+        .prefetch_related("discussion__policy")
     ):
         yield WorkItem(
             Stage.ACTION,
@@ -80,8 +92,10 @@ def _actions(qs: QuerySet[StrategyAction], now: datetime) -> Iterable[WorkItem]:
 
 
 def _conferences(qs: QuerySet[S47Enquiry], now: datetime) -> Iterable[WorkItem]:
-    for s in qs.filter(closed_at__isnull=True).select_related(
-        "child", "policy", "last_discussion", "start_discussion", "conference"
+    for s in (
+        qs.filter(closed_at__isnull=True)
+        .select_related("child", "last_discussion", "start_discussion", "conference")
+        .prefetch_related("policy")
     ):
         yield WorkItem(
             Stage.CONFERENCE,

@@ -1,7 +1,8 @@
 """Work queues (per team and per person) and the front-door overview.
 
-Open work is read with one query per kind of item; clock states are then read from each
-record's own policy. Completed-clock timeliness is counted in the database.
+The queues read open work with one query per kind of item and read each item's clock from its
+own policy version. The overview counts open work by clock state in the database
+(``frontdoor.work.states``, ADR 22), as it counts completed-clock timeliness.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
@@ -34,6 +36,7 @@ from frontdoor.work.clocks import (
     acceptance_clock,
     enquiry_clock,
     feedback_clock,
+    first_transfer_requested_at,
     open_case_clock,
     request_clock,
     screening_clock,
@@ -41,6 +44,7 @@ from frontdoor.work.clocks import (
     transfer_request_clock,
     visit_clock,
 )
+from frontdoor.work.states import state_counts, with_clock
 
 
 class Stage:
@@ -87,10 +91,19 @@ class WorkItem:
         return (0 if self.urgent else 1, 0 if self.reading.due_at else 1, due, self.reference)
 
 
+def _light(qs: QuerySet[Any], *policies: str) -> QuerySet[Any]:
+    """``qs`` without the rules of the policy versions it selects: reading a clock needs only
+    the version's due-soon share, and decoding each row's copy of the rules would cost more
+    than the rest of the row."""
+    return qs.defer(*(f"{p}__{field}" for p in policies for field in ("rules", "office_hours")))
+
+
+def _open_screening() -> QuerySet[ContactChild]:
+    return ContactChild.objects.filter(screened_at__isnull=True)
+
+
 def _screening(now: datetime) -> Iterable[WorkItem]:
-    links = ContactChild.objects.filter(screened_at__isnull=True).select_related(
-        "contact__policy", "child"
-    )
+    links = _light(_open_screening().select_related("contact__policy", "child"), "contact__policy")
     for link in links:
         yield WorkItem(
             Stage.SCREENING,
@@ -104,8 +117,11 @@ def _screening(now: datetime) -> Iterable[WorkItem]:
 
 
 def _open_cases(now: datetime, qs: QuerySet[OpenCaseInformation]) -> Iterable[WorkItem]:
-    for item in qs.filter(acknowledged_at__isnull=True).select_related(
-        "contact_child__child", "contact_child__contact", "policy", "worker"
+    for item in _light(
+        qs.filter(acknowledged_at__isnull=True).select_related(
+            "contact_child__child", "contact_child__contact", "policy", "worker"
+        ),
+        "policy",
     ):
         link = item.contact_child
         yield WorkItem(
@@ -122,8 +138,11 @@ def _open_cases(now: datetime, qs: QuerySet[OpenCaseInformation]) -> Iterable[Wo
 
 def _feedback(now: datetime, qs: QuerySet[ReferrerFeedback]) -> Iterable[WorkItem]:
     """Feedback a person must give: no email address, or the email failed."""
-    for feedback in feedback_to_give(qs).select_related(
-        "contact_child__child", "contact", "policy", "email_message"
+    for feedback in _light(
+        feedback_to_give(qs).select_related(
+            "contact_child__child", "contact", "policy", "email_message"
+        ),
+        "policy",
     ):
         yield WorkItem(
             Stage.FEEDBACK,
@@ -140,10 +159,11 @@ def _feedback(now: datetime, qs: QuerySet[ReferrerFeedback]) -> Iterable[WorkIte
 def _enquiries(now: datetime, qs: QuerySet[Enquiry] | None = None) -> Iterable[WorkItem]:
     qs = qs if qs is not None else Enquiry.objects.all()
     sent_back = Decision.objects.filter(enquiry=OuterRef("pk"), status=DecisionStatus.SENT_BACK)
-    for enquiry in (
+    for enquiry in _light(
         qs.filter(status=EnquiryStatus.OPEN)
         .select_related("child", "policy", "allocated_to")
-        .annotate(sent_back=Exists(sent_back))
+        .annotate(sent_back=Exists(sent_back)),
+        "policy",
     ):
         yield WorkItem(
             Stage.ENQUIRY,
@@ -158,8 +178,9 @@ def _enquiries(now: datetime, qs: QuerySet[Enquiry] | None = None) -> Iterable[W
 
 
 def _requests(now: datetime, qs: QuerySet[PartnerRequest]) -> Iterable[WorkItem]:
-    for request in qs.filter(status=RequestStatus.SENT).select_related(
-        "enquiry__child", "policy", "agency"
+    for request in _light(
+        qs.filter(status=RequestStatus.SENT).select_related("enquiry__child", "policy", "agency"),
+        "policy",
     ):
         yield WorkItem(
             Stage.REQUEST,
@@ -174,8 +195,11 @@ def _requests(now: datetime, qs: QuerySet[PartnerRequest]) -> Iterable[WorkItem]
 
 def _signoffs(now: datetime, qs: QuerySet[Decision] | None = None) -> Iterable[WorkItem]:
     qs = qs if qs is not None else Decision.objects.all()
-    for decision in qs.filter(status=DecisionStatus.AWAITING).select_related(
-        "enquiry__child", "policy", "recorded_by"
+    for decision in _light(
+        qs.filter(status=DecisionStatus.AWAITING).select_related(
+            "enquiry__child", "policy", "recorded_by"
+        ),
+        "policy",
     ):
         yield WorkItem(
             Stage.SIGNOFF,
@@ -189,10 +213,19 @@ def _signoffs(now: datetime, qs: QuerySet[Decision] | None = None) -> Iterable[W
         )
 
 
+def _awaiting_transfer() -> QuerySet[Decision]:
+    """Decided enquiries whose referral may be transferred now (``transferable_decisions``, the
+    rule the transfer service applies)."""
+    return transferable_decisions(Decision.objects.filter(enquiry__status=EnquiryStatus.DECIDED))
+
+
 def _to_transfer(now: datetime) -> Iterable[WorkItem]:
-    decisions = transferable_decisions(
-        Decision.objects.filter(enquiry__status=EnquiryStatus.DECIDED)
-    ).select_related("enquiry__child", "policy")
+    decisions = _light(
+        _awaiting_transfer()
+        .select_related("enquiry__child", "policy")
+        .annotate(first_requested_at=first_transfer_requested_at()),
+        "policy",
+    )
     for decision in decisions:
         yield WorkItem(
             Stage.TO_TRANSFER,
@@ -205,7 +238,9 @@ def _to_transfer(now: datetime) -> Iterable[WorkItem]:
 
 
 def _acceptances(now: datetime, qs: QuerySet[Transfer]) -> Iterable[WorkItem]:
-    for transfer in qs.filter(status=TransferStatus.REQUESTED).select_related("child", "policy"):
+    for transfer in _light(
+        qs.filter(status=TransferStatus.REQUESTED).select_related("child", "policy"), "policy"
+    ):
         yield WorkItem(
             Stage.ACCEPTANCE,
             transfer.child,
@@ -217,8 +252,12 @@ def _acceptances(now: datetime, qs: QuerySet[Transfer]) -> Iterable[WorkItem]:
 
 
 def _visits(now: datetime, qs: QuerySet[Transfer]) -> Iterable[WorkItem]:
-    for transfer in qs.filter(status=TransferStatus.ACCEPTED, visit__isnull=True).select_related(
-        "child", "policy", "allocated_to"
+    for transfer in _light(
+        # The visit, known to be missing, selected so that reading the clock asks no more.
+        qs.filter(status=TransferStatus.ACCEPTED, visit__isnull=True).select_related(
+            "child", "policy", "allocated_to", "visit"
+        ),
+        "policy",
     ):
         yield WorkItem(
             Stage.VISIT,
@@ -239,7 +278,9 @@ class QueueSource:
     their own queue (each checks the user's permissions; nothing for a user it does not
     concern); ``everything(now)`` gives every open item for the overview, whose rows are
     ``stages`` in order; ``timeliness(since, now)`` says how its clocks did since then
-    (``timeliness_of``).
+    (``timeliness_of``). ``counts(now)``, when given, counts the open items of each stage by
+    clock state in the database (``frontdoor.work.states``), and the overview uses it
+    instead of reading ``everything``.
     """
 
     key: str
@@ -248,6 +289,7 @@ class QueueSource:
     mine: Callable[[Any, datetime], Iterable[WorkItem]]
     everything: Callable[[datetime], Iterable[WorkItem]]
     timeliness: Callable[[datetime, datetime], list[Timeliness]]
+    counts: Callable[[datetime], dict[str, dict[ClockState, int]]] | None = None
 
 
 _SOURCES: dict[str, QueueSource] = {}
@@ -522,23 +564,124 @@ def front_door_timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def _stage_counts(
+    stage: str,
+    qs: QuerySet[Any],
+    now: datetime,
+    *,
+    started: Any,
+    due: str,
+    fraction: str,
+    done: Any = None,
+) -> StageCounts:
+    clocked = with_clock(qs, started=started, due=due, done=done, fraction=fraction)
+    return StageCounts(stage, state_counts(clocked, now))
+
+
+def front_door_stage_counts(now: datetime) -> list[StageCounts]:
+    """Open front-door work by stage and clock state, counted in the database: the same rows
+    as the queues, in the same states as their clocks read (``frontdoor.work.states``)."""
+    policy = "policy__due_soon_fraction"
+    transfers = Transfer.objects.all()
+    return [
+        _stage_counts(
+            Stage.SCREENING,
+            _open_screening(),
+            now,
+            started="contact__received_at",
+            due="screening_due_at",
+            done="screened_at",
+            fraction="contact__policy__due_soon_fraction",
+        ),
+        _stage_counts(
+            Stage.OPEN_CASE,
+            OpenCaseInformation.objects.filter(acknowledged_at__isnull=True),
+            now,
+            started="passed_at",
+            due="due_at",
+            done="acknowledged_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.ENQUIRY,
+            Enquiry.objects.filter(status=EnquiryStatus.OPEN),
+            now,
+            started="entered_at",
+            due="due_at",
+            done="completed_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.REQUEST,
+            PartnerRequest.objects.filter(status=RequestStatus.SENT),
+            now,
+            started="sent_at",
+            due="due_at",
+            done="answered_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.SIGNOFF,
+            Decision.objects.filter(status=DecisionStatus.AWAITING),
+            now,
+            started="recorded_at",
+            due="signoff_due_at",
+            done="signed_off_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.TO_TRANSFER,
+            _awaiting_transfer(),
+            now,
+            started=Coalesce("signed_off_at", "recorded_at"),
+            due="transfer_due_at",
+            done=first_transfer_requested_at(),
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.ACCEPTANCE,
+            transfers.filter(status=TransferStatus.REQUESTED),
+            now,
+            started="requested_at",
+            due="acceptance_due_at",
+            done="responded_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.VISIT,
+            transfers.filter(status=TransferStatus.ACCEPTED, visit__isnull=True),
+            now,
+            started="requested_at",
+            due="visit_due_at",
+            fraction=policy,
+        ),
+        _stage_counts(
+            Stage.FEEDBACK,
+            with_given_at(feedback_to_give(ReferrerFeedback.objects.all())),
+            now,
+            started="created_at",
+            due="due_at",
+            done=Coalesce("done_at", "closed_at"),
+            fraction=policy,
+        ),
+    ]
+
+
+def source_stage_counts(source: QueueSource, now: datetime) -> list[StageCounts]:
+    """A registered source's open work by stage and clock state: counted in the database
+    when the source can, else read from its items."""
+    if source.counts is not None:
+        by_stage = source.counts(now)
+        return [StageCounts(stage, dict(by_stage.get(stage, {}))) for stage in source.stages]
+    items = list(source.everything(now))
+    return [_count(stage, (i for i in items if i.stage == stage)) for stage in source.stages]
+
+
 def front_door_overview(now: datetime, period_days: int = OVERVIEW_DEFAULT_PERIOD) -> Overview:
     """Counts of open work by stage and clock state, and timeliness over the last period."""
-    transfers = Transfer.objects.all()
-    stages = [
-        _count(Stage.SCREENING, _screening(now)),
-        _count(Stage.OPEN_CASE, _open_cases(now, OpenCaseInformation.objects.all())),
-        _count(Stage.ENQUIRY, _enquiries(now)),
-        _count(Stage.REQUEST, _requests(now, PartnerRequest.objects.all())),
-        _count(Stage.SIGNOFF, _signoffs(now)),
-        _count(Stage.TO_TRANSFER, _to_transfer(now)),
-        _count(Stage.ACCEPTANCE, _acceptances(now, transfers)),
-        _count(Stage.VISIT, _visits(now, transfers)),
-        _count(Stage.FEEDBACK, _feedback(now, ReferrerFeedback.objects.all())),
-    ]
+    stages = front_door_stage_counts(now)
     for source in queue_sources():
-        items = list(source.everything(now))
-        stages += [_count(stage, (i for i in items if i.stage == stage)) for stage in source.stages]
+        stages += source_stage_counts(source, now)
     since = now - timedelta(days=period_days)
     timeliness = front_door_timeliness(since, now)
     for source in queue_sources():

@@ -14,6 +14,7 @@ from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import PUBLIC, requires
 from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.accounts.services import team_duty_take
+from frontdoor.web.paging import page_of, query_without_page
 from frontdoor.work.queues import (
     OVERVIEW_DEFAULT_PERIOD,
     OVERVIEW_PERIODS,
@@ -51,10 +52,28 @@ def _filter_items(request: HttpRequest, items: list[Any]) -> tuple[list[Any], di
     return items, {"state": states, "rating": ratings}
 
 
+#: Items on one page of a queue (the download has them all).
+QUEUE_PAGE_SIZE = 100
+
+
+def _queue_page(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
+    """One page of a queue's items, soonest due first, and how many there are in all."""
+    return {
+        "items": (page := page_of(items, request, QUEUE_PAGE_SIZE)).object_list,
+        "total": len(items),
+        "page": page,
+        "filters": query_without_page(request),
+    }
+
+
 @requires(Perm.QUEUE_VIEW)
 def queue_mine(request: HttpRequest) -> HttpResponse:
     items, chosen = _filter_items(request, my_queue(request.user, timezone.now()))
-    return render(request, "work/queue.html", {"items": items, "scope": "mine", "chosen": chosen})
+    return render(
+        request,
+        "work/queue.html",
+        {**_queue_page(request, items), "scope": "mine", "chosen": chosen},
+    )
 
 
 def _mash_duty(user: Any) -> dict[str, Any] | None:
@@ -77,7 +96,12 @@ def queue_team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "work/queue.html",
-        {"items": items, "scope": "team", "chosen": chosen, "duty": _mash_duty(request.user)},
+        {
+            **_queue_page(request, items),
+            "scope": "team",
+            "chosen": chosen,
+            "duty": _mash_duty(request.user),
+        },
     )
 
 

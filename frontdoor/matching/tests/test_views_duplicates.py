@@ -313,3 +313,28 @@ def test_junk_posted_to_the_duplicate_pages_never_causes_a_server_error(
         ):
             assert client.post(url, data).status_code < 500, (url, data)
     assert client.get(reverse("merge-undo", args=[999999])).status_code == 404
+
+
+def test_the_queue_shows_a_page_at_a_time_and_logs_only_that_page(
+    records: tuple[Person, Person, DuplicatePair],
+    contact_manager: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from frontdoor.matching import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
+    third = child(first_name="Jacob", last_name="Whitfield", date_of_birth=date(2019, 2, 3))
+    fourth = child(first_name="Jakob", last_name="Whitfeld", date_of_birth=date(2019, 2, 3))
+    (other,) = duplicates_check(fourth, at=AT)
+    pairs = sorted([records[2], other], key=lambda p: (-p.weight, p.pk))
+    client = client_for(contact_manager)
+
+    first_page = client.get(reverse("duplicate-queue")).content.decode()
+    assert "Page 1 of 2" in first_page and 'href="?page=2" rel="next"' in first_page
+    logged = AccessLogEntry.objects.filter(user=contact_manager, action="view")
+    assert {e.record_id for e in logged} == {pairs[0].pk}
+
+    second_page = client.get(reverse("duplicate-queue"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second_page and 'rel="prev"' in second_page
+    assert {e.record_id for e in logged.all()} == {pairs[0].pk, pairs[1].pk}
+    assert {third.pk, fourth.pk} == {other.first_id, other.second_id}
