@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("frontdoor.escalations.urls")),
     path("", include("frontdoor.restricted.urls")),
     path("", include("frontdoor.retention.urls")),
-    path("", include("frontdoor.audit.urls")),
+    path("", include("frontdoor.finding.access_log_urls")),
     path("", include("frontdoor.finding.urls")),
     path("", include("frontdoor.people.record_urls")),
     path("", include("frontdoor.work.urls")),

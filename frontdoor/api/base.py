@@ -30,10 +30,6 @@ from frontdoor.accounts.access import (
     can,
 )
 from frontdoor.accounts.models import User
-from frontdoor.api.schemas import (
-    FieldProblem,
-    Problem,
-)
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record
 from frontdoor.intake.api import (
@@ -44,6 +40,7 @@ from frontdoor.intake.api import (
 )
 from frontdoor.intake.submissions import IdempotencyConflict
 from frontdoor.people.models import Person
+from frontdoor.web.problems import FieldProblem, Problem
 
 logger = logging.getLogger("frontdoor.api")
 

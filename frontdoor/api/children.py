@@ -21,11 +21,11 @@ from frontdoor.api.schemas import (
     ChildSearchIn,
     ChildSearchOut,
     MatchReasonOut,
-    Problem,
 )
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import candidates_for
 from frontdoor.people.identifiers import nhs_number_valid
+from frontdoor.web.problems import Problem
 
 # --------------------------------------------------------------------------- children
 

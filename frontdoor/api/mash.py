@@ -42,12 +42,12 @@ from frontdoor.api.schemas import (
     Clock,
     DecisionOut,
     EnquiryOut,
-    Problem,
     RatingChangeOut,
     RequestDetail,
     RequestSummary,
 )
 from frontdoor.mash import services as mash
+from frontdoor.mash.clocks import request_clock, signoff_clock
 from frontdoor.mash.models import (
     DecisionOutcome,
     DecisionStatus,
@@ -57,7 +57,7 @@ from frontdoor.mash.models import (
     RequestStatus,
 )
 from frontdoor.mash.selectors import enquiry_detail, enquiry_visible
-from frontdoor.work.clocks import request_clock, signoff_clock
+from frontdoor.web.problems import Problem
 
 
 def _request_summary(pr: PartnerRequest, now: datetime) -> RequestSummary:

@@ -14,8 +14,8 @@ from frontdoor.assessments.codes import FACTORS_BY_CODE, Factor
 from frontdoor.assessments.models import Assessment, AssessmentVisit
 from frontdoor.clocks import ClockReading, ClockState
 from frontdoor.people.models import Person
+from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.rules import rules_for
-from frontdoor.work.clocks import clock_reading
 
 
 def assessments_with_related() -> QuerySet[Assessment]:

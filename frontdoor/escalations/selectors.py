@@ -13,7 +13,7 @@ from frontdoor.clocks import ClockReading, ClockState
 from frontdoor.escalations.access import can_respond, visible_escalations
 from frontdoor.escalations.models import Escalation, EscalationStage
 from frontdoor.people.models import Person
-from frontdoor.work.clocks import clock_reading
+from frontdoor.policies.reading import clock_reading
 
 
 def stage_clock(row: EscalationStage, now: datetime) -> ClockReading:

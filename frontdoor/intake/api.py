@@ -42,12 +42,12 @@ from ninja.security import HttpBearer
 
 from frontdoor.accounts.models import ApiScope, ApiToken
 from frontdoor.accounts.services import api_token_authenticate
-from frontdoor.api.schemas import Problem
 from frontdoor.audit.models import AccessAction
 from frontdoor.audit.services import access_log_record
 from frontdoor.intake.models import ScreeningOutcome, Submission, SubmissionChannel
 from frontdoor.intake.payload import ReferralIn
 from frontdoor.intake.submissions import submission_receive
+from frontdoor.web.problems import Problem
 
 logger = logging.getLogger("frontdoor.api")
 

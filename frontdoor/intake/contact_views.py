@@ -22,8 +22,16 @@ from frontdoor.accounts.middleware import requires
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.intake import contact_forms as forms
 from frontdoor.intake import services as intake
+from frontdoor.intake.clocks import feedback_clock, screening_clock
 from frontdoor.intake.corrections import contact_correct
 from frontdoor.intake.feedback import feedback_given_at, feedback_state
+from frontdoor.intake.linking import triage_answer
+from frontdoor.intake.match_steps import (
+    CHOOSE_ERROR,
+    MatchStep,
+    match_step,
+    triage_rows,
+)
 from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
 from frontdoor.intake.reconciliation import (
@@ -37,21 +45,10 @@ from frontdoor.intake.reconciliation import (
 )
 from frontdoor.intake.repeats import screening_check
 from frontdoor.mash.models import Enquiry
-from frontdoor.matching.linking import triage_answer
-from frontdoor.matching.steps import (
-    CHOOSE_ERROR,
-    MatchStep,
-    match_step,
-    triage_rows,
-)
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.record_views import adult_add_page, one_per_change
 from frontdoor.people.services import ChildDetails
 from frontdoor.web.pages import log_view, run_service
-from frontdoor.work.clocks import (
-    feedback_clock,
-    screening_clock,
-)
 
 GET_POST = require_http_methods(["GET", "POST"])
 

@@ -15,11 +15,11 @@ from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.intake import contact_forms as forms
+from frontdoor.intake.clocks import feedback_clock, open_case_clock
 from frontdoor.intake.feedback import feedback_given_at, feedback_record, feedback_state
 from frontdoor.intake.models import OpenCaseInformation, ReferrerFeedback
 from frontdoor.intake.services import open_case_acknowledge
 from frontdoor.web.pages import log_view, run_service
-from frontdoor.work.clocks import feedback_clock, open_case_clock
 
 GET_POST = require_http_methods(["GET", "POST"])
 

@@ -30,6 +30,7 @@ from frontdoor.accounts.services import secret_digest
 from frontdoor.audit.services import event_append
 from frontdoor.intake.documents import CheckedDocument, document_check
 from frontdoor.intake.household import contact_adults_from_referral
+from frontdoor.intake.linking import child_resolve
 from frontdoor.intake.models import (
     Contact,
     Document,
@@ -45,7 +46,6 @@ from frontdoor.intake.payload import (
     referral_source,
 )
 from frontdoor.intake.services import contact_record
-from frontdoor.matching.linking import child_resolve
 from frontdoor.outbox.services import message_enqueue
 from frontdoor.people.models import Person
 from frontdoor.people.services import ChildDetails

@@ -21,6 +21,12 @@ from django.shortcuts import get_object_or_404
 
 from frontdoor.accounts.access import Perm, visible_case_records, visible_requests
 from frontdoor.clocks.state import ClockReading
+from frontdoor.mash.clocks import (
+    enquiry_clock,
+    request_clock,
+    signoff_clock,
+    transfer_request_clock,
+)
 from frontdoor.mash.models import (
     TRANSFER_OUTCOMES,
     Decision,
@@ -29,14 +35,8 @@ from frontdoor.mash.models import (
     PartnerRequest,
     RatingChange,
 )
+from frontdoor.protection.clocks import acceptance_clock
 from frontdoor.protection.models import TransferStatus
-from frontdoor.work.clocks import (
-    acceptance_clock,
-    enquiry_clock,
-    request_clock,
-    signoff_clock,
-    transfer_request_clock,
-)
 
 if TYPE_CHECKING:
     from frontdoor.intake.models import Referral

@@ -20,13 +20,11 @@ from frontdoor.audit.selectors import timeline_for
 from frontdoor.intake.repeats import enquiry_check
 from frontdoor.mash import forms
 from frontdoor.mash import services as mash
+from frontdoor.mash.clocks import request_clock
 from frontdoor.mash.models import DecisionStatus, Enquiry, PartnerRequest
 from frontdoor.mash.selectors import enquiry_detail, enquiry_visible
 from frontdoor.people.record_views import household_shown
 from frontdoor.web.pages import form_page, log_view, run_service
-from frontdoor.work.clocks import (
-    request_clock,
-)
 
 GET_POST = require_http_methods(["GET", "POST"])
 

@@ -138,7 +138,7 @@ class AdultForm(LinkFieldsMixin):
     """A parent, carer or other adult, linked to one child or to some of a contact's children.
 
     ``existing_adult`` and ``match_check`` answer "is this someone we already know?" the way
-    recording a child does (``frontdoor.matching.steps``).
+    recording a child does (``frontdoor.intake.match_steps``).
     """
 
     first_name = optional_text(100)

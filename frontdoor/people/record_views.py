@@ -22,9 +22,9 @@ from frontdoor.accounts.middleware import requires
 from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import timeline_for_child
 from frontdoor.intake.corrections import CONTACT_CORRECTED
+from frontdoor.intake.match_steps import MatchStep, candidates_shown, details_signature
 from frontdoor.intake.models import Contact
 from frontdoor.matching.record import MatchRecord
-from frontdoor.matching.steps import MatchStep, candidates_shown, details_signature
 from frontdoor.people import households, record_forms, records
 from frontdoor.people.households import AdultDetails
 from frontdoor.people.models import Address, Alias, Person, PersonKind, Relationship

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import Perm
 from frontdoor.accounts.middleware import requires
 from frontdoor.audit.selectors import timeline_for_child
+from frontdoor.intake.match_steps import (
+    candidates_shown,
+)
 from frontdoor.matching.keys import record_keys
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
-from frontdoor.matching.steps import (
-    candidates_shown,
-)
 from frontdoor.people import forms
 from frontdoor.people.chronology import categories as chronology_categories
 from frontdoor.people.chronology import chronology_for, record_ids_for

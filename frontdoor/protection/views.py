@@ -22,13 +22,10 @@ from frontdoor.mash.models import Enquiry
 from frontdoor.mash.selectors import enquiry_visible
 from frontdoor.mash.views import enquiry_form_page
 from frontdoor.protection import services as protection
+from frontdoor.protection.clocks import acceptance_clock, visit_clock
 from frontdoor.protection.forms import TransferRequestForm, TransferReturnForm, VisitForm
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.web.pages import form_page, log_view
-from frontdoor.work.clocks import (
-    acceptance_clock,
-    visit_clock,
-)
 
 GET_POST = require_http_methods(["GET", "POST"])
 

@@ -13,6 +13,7 @@ from frontdoor.accounts.access import Perm, can, visible_transfers
 from frontdoor.clocks import ClockReading
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry
 from frontdoor.people.models import Person
+from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.rules import rules_for
 from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.strategy.access import (
@@ -27,7 +28,6 @@ from frontdoor.strategy.models import (
     StrategyAction,
     StrategyDiscussion,
 )
-from frontdoor.work.clocks import clock_reading
 
 # ------------------------------------------------------------------ clocks
 

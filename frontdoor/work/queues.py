@@ -19,8 +19,15 @@ from django.urls import reverse
 from frontdoor.accounts.access import Perm, can, visible_requests, visible_transfers
 from frontdoor.accounts.models import Role, TeamKind
 from frontdoor.clocks import ClockReading, ClockState
+from frontdoor.intake.clocks import feedback_clock, open_case_clock, screening_clock
 from frontdoor.intake.feedback import feedback_to_give, with_given_at
 from frontdoor.intake.models import ContactChild, OpenCaseInformation, ReferrerFeedback
+from frontdoor.mash.clocks import (
+    enquiry_clock,
+    request_clock,
+    signoff_clock,
+    transfer_request_clock,
+)
 from frontdoor.mash.models import (
     Decision,
     DecisionStatus,
@@ -31,19 +38,8 @@ from frontdoor.mash.models import (
 )
 from frontdoor.mash.selectors import transferable_decisions
 from frontdoor.people.models import Person
+from frontdoor.protection.clocks import acceptance_clock, first_transfer_requested_at, visit_clock
 from frontdoor.protection.models import Transfer, TransferStatus
-from frontdoor.work.clocks import (
-    acceptance_clock,
-    enquiry_clock,
-    feedback_clock,
-    first_transfer_requested_at,
-    open_case_clock,
-    request_clock,
-    screening_clock,
-    signoff_clock,
-    transfer_request_clock,
-    visit_clock,
-)
 from frontdoor.work.states import state_counts, with_clock
 
 

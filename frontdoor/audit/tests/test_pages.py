@@ -11,7 +11,7 @@ import pytest
 from frontdoor.audit.models import AccessAction, AccessLogEntry
 from frontdoor.audit.selectors import access_entries, access_page, cursor_parse
 from frontdoor.audit.services import access_log_record
-from frontdoor.audit.views import PAGE_SIZE
+from frontdoor.finding.access_log_views import PAGE_SIZE
 from frontdoor.testing.factories import PersonFactory, local
 from frontdoor.testing.fixtures import client_for, row_counts
 

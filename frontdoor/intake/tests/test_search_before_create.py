@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from frontdoor.audit.models import AccessLogEntry
+from frontdoor.intake.match_steps import details_signature
 from frontdoor.intake.models import Contact, ContactChild
 from frontdoor.intake.tests.test_contact_views import _contact_form
-from frontdoor.matching.steps import details_signature
 from frontdoor.people.models import Person
 from frontdoor.people.services import child_create
 from frontdoor.testing.factories import child_details, contact_recorded

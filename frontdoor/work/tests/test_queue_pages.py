@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from frontdoor.testing.factories import contact_recorded, local
 from frontdoor.testing.fixtures import client_for
-from frontdoor.web import views
+from frontdoor.work import views
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from frontdoor.clocks import ClockState
 from frontdoor.people.models import Person
+from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.testing.factories import PersonFactory, local
 from frontdoor.work import queues
-from frontdoor.work.clocks import clock_reading
 from frontdoor.work.queues import (
     QueueSource,
     Timeliness,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdoor.audit import views
+from frontdoor.finding import access_log_views as views
 
 urlpatterns = [
     path("audit/", views.audit_home, name="audit-home"),

@@ -15,8 +15,8 @@ from django import forms
 from django.db.models import Q
 from django.http import HttpRequest
 
+from frontdoor.intake.linking import TRIAGE_CHOOSE_ERROR, triage_open
 from frontdoor.intake.models import ContactChild
-from frontdoor.matching.linking import TRIAGE_CHOOSE_ERROR, triage_open
 from frontdoor.matching.models import DuplicatePair, DuplicateStatus
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import (

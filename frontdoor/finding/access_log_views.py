@@ -25,10 +25,15 @@ from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
 from frontdoor.accounts.models import Role, User
 from frontdoor.audit.chain import CHAINS
-from frontdoor.audit.forms import AccessFilterForm, ChildAccessForm, ExportForm, UserAccessForm
 from frontdoor.audit.models import AccessAction, ChainHead
 from frontdoor.audit.selectors import access_entries, access_page, cursor_parse, record_label
 from frontdoor.audit.services import access_log_record, audit_export_log
+from frontdoor.finding.access_log_forms import (
+    AccessFilterForm,
+    ChildAccessForm,
+    ExportForm,
+    UserAccessForm,
+)
 from frontdoor.people.models import Person
 from frontdoor.restricted.middleware import break_glass_url
 from frontdoor.web.downloads import csv_cell
