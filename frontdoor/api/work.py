@@ -28,7 +28,8 @@ from frontdoor.api.schemas import (
     WorkItemOut,
 )
 from frontdoor.clocks import ClockState
-from frontdoor.work.queues import WorkItem, front_door_overview, my_queue, team_queue
+from frontdoor.work.overview import front_door_overview
+from frontdoor.work.queues import WorkItem, my_queue, team_queue
 
 
 def _work_item(item: WorkItem) -> WorkItemOut:

@@ -15,13 +15,8 @@ from frontdoor.accounts.middleware import PUBLIC, requires
 from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.accounts.services import team_duty_take
 from frontdoor.web.paging import page_of, query_without_page
-from frontdoor.work.queues import (
-    OVERVIEW_DEFAULT_PERIOD,
-    OVERVIEW_PERIODS,
-    front_door_overview,
-    my_queue,
-    team_queue,
-)
+from frontdoor.work.overview import OVERVIEW_DEFAULT_PERIOD, OVERVIEW_PERIODS, front_door_overview
+from frontdoor.work.queues import my_queue, team_queue
 
 GET_POST = require_http_methods(["GET", "POST"])
 

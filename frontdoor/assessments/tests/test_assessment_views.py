@@ -17,7 +17,8 @@ from frontdoor.audit.models import AccessLogEntry
 from frontdoor.testing.factories import TeamFactory, UserFactory, local
 from frontdoor.testing.fixtures import client_for
 from frontdoor.testing.personas import org_agency
-from frontdoor.work.queues import front_door_overview, my_queue, team_queue
+from frontdoor.work.overview import front_door_overview
+from frontdoor.work.queues import my_queue, team_queue
 
 pytestmark = pytest.mark.django_db
 

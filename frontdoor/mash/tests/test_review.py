@@ -21,7 +21,8 @@ from frontdoor.mash.services import (
 )
 from frontdoor.testing.factories import decided, local
 from frontdoor.testing.fixtures import client_for, refused, snapshot
-from frontdoor.work.queues import Stage, front_door_overview, my_queue
+from frontdoor.work.overview import front_door_overview
+from frontdoor.work.queues import Stage, my_queue
 
 pytestmark = pytest.mark.django_db
 

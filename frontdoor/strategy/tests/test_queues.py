@@ -20,7 +20,8 @@ from frontdoor.strategy.services import (
     s47_outcome_record,
 )
 from frontdoor.testing.factories import end_of_day, local
-from frontdoor.work.queues import front_door_overview, my_queue, team_queue
+from frontdoor.work.overview import front_door_overview
+from frontdoor.work.queues import my_queue, team_queue
 
 pytestmark = pytest.mark.django_db
 

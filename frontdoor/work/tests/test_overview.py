@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from frontdoor.testing.factories import contact_recorded, local, screened
 from frontdoor.testing.fixtures import client_for
-from frontdoor.work.queues import OVERVIEW_PERIODS, Timeliness, front_door_overview
+from frontdoor.work.overview import OVERVIEW_PERIODS, front_door_overview
+from frontdoor.work.queues import Timeliness
 
 pytestmark = pytest.mark.django_db
 

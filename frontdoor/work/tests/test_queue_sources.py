@@ -15,11 +15,11 @@ from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.testing.factories import PersonFactory, local
 from frontdoor.work import queues
+from frontdoor.work.overview import front_door_overview
 from frontdoor.work.queues import (
     QueueSource,
     Timeliness,
     WorkItem,
-    front_door_overview,
     my_queue,
     queue_source_register,
     team_queue,

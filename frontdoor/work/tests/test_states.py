@@ -29,7 +29,8 @@ from frontdoor.oversight.selectors import (
     open_actions,
 )
 from frontdoor.work import queues
-from frontdoor.work.queues import Stage, front_door_stage_counts
+from frontdoor.work.overview import front_door_stage_counts
+from frontdoor.work.queues import Stage
 from frontdoor.work.states import state_counts, with_clock
 
 NOW = datetime(2026, 3, 11, 15, 30, tzinfo=UTC)
