@@ -78,8 +78,12 @@ class Referral:
         if self.scanner is None:
             violations = axe_violations(self.page)
         else:
-            self.scanner.set_content(SCRIPTS.sub("", self.page.content()))
-            assert self.scanner.title() == self.page.title()  # the same page, scanned
+            # The click that got here may have returned as the new page committed: read it
+            # only once it has loaded, or its HTML can still be the empty document between.
+            self.page.wait_for_load_state("load")
+            title, html = self.page.title(), self.page.content()
+            self.scanner.set_content(SCRIPTS.sub("", html))
+            assert self.scanner.title() == title  # the same page, scanned
             violations = axe_violations(self.scanner)
         assert violations == [], f"{url}: {violations}"
 
