@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "frontdoor.matching",
     "frontdoor.intake",
     "frontdoor.mash",
-    "frontdoor.protection",
+    "frontdoor.transfers",
     "frontdoor.oversight",
     "frontdoor.strategy",
     "frontdoor.assessments",

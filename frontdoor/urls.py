@@ -27,5 +27,5 @@ urlpatterns = [
     path("", include("frontdoor.intake.contact_urls")),
     path("", include("frontdoor.people.urls")),
     path("", include("frontdoor.mash.urls")),
-    path("", include("frontdoor.protection.urls")),
+    path("", include("frontdoor.transfers.urls")),
 ]

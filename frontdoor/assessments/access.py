@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Role
 from frontdoor.assessments.models import Assessment
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 
 _ASSESSMENT_ROLES = (Role.ASSESSMENT_SOCIAL_WORKER, Role.ASSESSMENT_MANAGER)
 

@@ -28,8 +28,8 @@ from frontdoor.intake.models import Referral
 from frontdoor.oversight.services import oversight_required
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
-from frontdoor.protection.models import Transfer, TransferStatus
-from frontdoor.protection.services import seen_text, visit_seen_check, visit_time_check
+from frontdoor.transfers.models import Transfer, TransferStatus
+from frontdoor.transfers.services import seen_text, visit_seen_check, visit_time_check
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User

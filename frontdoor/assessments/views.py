@@ -34,7 +34,7 @@ from frontdoor.assessments.selectors import (
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.oversight.selectors import oversight_link
 from frontdoor.oversight.services import oversight_missing
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 from frontdoor.web.pages import form_page, log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])

@@ -25,7 +25,7 @@ from frontdoor.clocks import WorkingCalendar
 from frontdoor.oversight.services import oversight_needed, oversight_record
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policies_pinned, policy_in_force
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 #: Share of assessments completed after their 45 working days.
 P_LATE = 0.17

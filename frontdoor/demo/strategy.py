@@ -28,10 +28,10 @@ from frontdoor.outbox.models import Message
 from frontdoor.outbox.services import message_deliver
 from frontdoor.oversight.services import oversight_record
 from frontdoor.policies.rules import rules_for
-from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.strategy import services
 from frontdoor.strategy.models import S47Enquiry, StrategyDiscussion
 from frontdoor.strategy.services import AttendanceRow
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 USERNAMES = (
     "mash.manager",

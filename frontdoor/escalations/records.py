@@ -22,7 +22,7 @@ from frontdoor.accounts.models import Agency, Team, TeamKind, User
 from frontdoor.intake.models import ContactChild
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, Enquiry, PartnerRequest
 from frontdoor.oversight.selectors import record_key as record_key  # named as oversight names them
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 
 #: model name -> app label, for every kind of record an escalation may be about.
 RECORD_APPS: dict[str, str] = {

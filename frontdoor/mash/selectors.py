@@ -35,12 +35,12 @@ from frontdoor.mash.models import (
     PartnerRequest,
     RatingChange,
 )
-from frontdoor.protection.clocks import acceptance_clock
-from frontdoor.protection.models import TransferStatus
+from frontdoor.transfers.clocks import acceptance_clock
+from frontdoor.transfers.models import TransferStatus
 
 if TYPE_CHECKING:
     from frontdoor.intake.models import Referral
-    from frontdoor.protection.models import Transfer
+    from frontdoor.transfers.models import Transfer
 
 #: A transfer in one of these states is in progress: no second one may be asked for.
 TRANSFER_IN_PROGRESS = (TransferStatus.REQUESTED, TransferStatus.ACCEPTED)

@@ -28,7 +28,7 @@ from frontdoor.policies.models import PolicyVersion
 from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.rules import Rules, rules_for
 from frontdoor.policies.selectors import policy_in_force
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers.models import Transfer, TransferStatus
 from frontdoor.work.states import state_counts_by, with_clock
 
 CLOCK = "supervision"

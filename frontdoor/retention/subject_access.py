@@ -42,7 +42,6 @@ from frontdoor.mash.models import Decision, Enquiry, PartnerRequest, RatingChang
 from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
 from frontdoor.people.chronology import record_ids_for
 from frontdoor.people.models import Address, Alias, Disability, Person, Relationship
-from frontdoor.protection.models import Transfer, Visit
 from frontdoor.strategy.models import (
     Conference,
     Invitation,
@@ -51,6 +50,7 @@ from frontdoor.strategy.models import (
     StrategyAction,
     StrategyDiscussion,
 )
+from frontdoor.transfers.models import Transfer, Visit
 
 Ids = list[int]
 

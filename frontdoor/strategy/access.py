@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from frontdoor.accounts.access import Perm, can, visible_transfers
 from frontdoor.accounts.models import Role
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 
 ASSESSMENT_ROLES = (Role.ASSESSMENT_SOCIAL_WORKER, Role.ASSESSMENT_MANAGER)
 

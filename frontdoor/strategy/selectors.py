@@ -15,7 +15,6 @@ from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutc
 from frontdoor.people.models import Person
 from frontdoor.policies.reading import clock_reading
 from frontdoor.policies.rules import rules_for
-from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.strategy.access import (
     can_convene_on_transfer,
     visible_discussions,
@@ -28,6 +27,7 @@ from frontdoor.strategy.models import (
     StrategyAction,
     StrategyDiscussion,
 )
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 # ------------------------------------------------------------------ clocks
 

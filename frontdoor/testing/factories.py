@@ -51,7 +51,7 @@ from frontdoor.mash.models import (
 )
 from frontdoor.people.models import Person, PersonKind, Sex
 from frontdoor.people.services import ChildDetails
-from frontdoor.protection.models import Transfer, Visit
+from frontdoor.transfers.models import Transfer, Visit
 
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "pw-test-1234"
@@ -382,8 +382,8 @@ def transferred(
     The route follows the decision (s17/s47) and the transfer's rating the enquiry's, unless
     ``route=`` / ``transfer_rating=`` are given (``rating=`` rates the enquiry).
     """
-    from frontdoor.protection.services import transfer_request
     from frontdoor.testing.personas import persona
+    from frontdoor.transfers.services import transfer_request
 
     decision = decision or signed_off(**signed_off_overrides)
     # As a view would: read the decision, enquiry and referral afresh.
@@ -408,8 +408,8 @@ def accepted(
     **transferred_overrides: Any,
 ) -> Transfer:
     """A transfer accepted by the assessment manager and allocated (``transfer_accept``)."""
-    from frontdoor.protection.services import transfer_accept
     from frontdoor.testing.personas import persona
+    from frontdoor.transfers.services import transfer_accept
 
     transfer = transfer or transferred(**transferred_overrides)
     return transfer_accept(
@@ -431,8 +431,8 @@ def visited(
     **accepted_overrides: Any,
 ) -> Visit:
     """The first visit recorded through ``visit_record`` after an accepted transfer."""
-    from frontdoor.protection.services import visit_record
     from frontdoor.testing.personas import persona
+    from frontdoor.transfers.services import visit_record
 
     transfer = transfer or accepted(**accepted_overrides)
     visited_at = visited_at or (transfer.responded_at or transfer.requested_at) + VISIT_AFTER

@@ -198,7 +198,6 @@ def world_build(naming: Naming | None = None) -> World:
     )
     from frontdoor.oversight.services import ActionDraft, supervision_record
     from frontdoor.people.models import Person
-    from frontdoor.protection.models import Transfer
     from frontdoor.retention.services import retention_propose
     from frontdoor.strategy.access import can_view_discussion, can_view_s47, visible_actions
     from frontdoor.strategy.models import S47Enquiry, StrategyAction
@@ -209,6 +208,7 @@ def world_build(naming: Naming | None = None) -> World:
         discussion_convene,
         discussion_hold,
     )
+    from frontdoor.transfers.models import Transfer
 
     org_setup()
     users = {name: persona(name) for _, name, _ in COLUMNS if name}

@@ -36,7 +36,7 @@ from frontdoor.mash.models import (
     Enquiry,
     EnquiryStatus,
 )
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 #: Screening decisions that end the front door's work for the child (the referrer is still
 #: told): advice, signposting or no further action, and early help.

@@ -21,8 +21,8 @@ from frontdoor.mash.models import (
     PartnerRequest,
     RequestStatus,
 )
-from frontdoor.protection.clocks import first_transfer_requested_at
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers.clocks import first_transfer_requested_at
+from frontdoor.transfers.models import Transfer, TransferStatus
 from frontdoor.work.queues import (
     QueueSource,
     Stage,

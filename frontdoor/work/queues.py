@@ -37,8 +37,8 @@ from frontdoor.mash.models import (
 )
 from frontdoor.mash.selectors import transferable_decisions
 from frontdoor.people.models import Person
-from frontdoor.protection.clocks import acceptance_clock, first_transfer_requested_at, visit_clock
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers.clocks import acceptance_clock, first_transfer_requested_at, visit_clock
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 
 class Stage:

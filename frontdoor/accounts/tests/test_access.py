@@ -20,9 +20,9 @@ from frontdoor.accounts.access import (
 from frontdoor.accounts.models import Role, TeamKind, User
 from frontdoor.intake.models import Contact
 from frontdoor.mash.models import PartnerRequest
-from frontdoor.protection.models import Transfer
 from frontdoor.testing.factories import TeamFactory, UserFactory, local
 from frontdoor.testing.personas import PERSONAS
+from frontdoor.transfers.models import Transfer
 
 COLUMNS = {
     "CC": Perm.CONTACT_CREATE,

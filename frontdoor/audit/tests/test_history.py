@@ -179,8 +179,8 @@ def test_services_only_ever_append_events(
     from frontdoor.mash.services import enquiry_record_lived_experience
     from frontdoor.policies.defaults import DEFAULT_OFFICE_HOURS, DEFAULT_RULES
     from frontdoor.policies.services import policy_publish
-    from frontdoor.protection.services import transfer_return, visit_record
     from frontdoor.testing.factories import child_details
+    from frontdoor.transfers.services import transfer_return, visit_record
 
     state = {}
     steps = {

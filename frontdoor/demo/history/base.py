@@ -27,7 +27,7 @@ from frontdoor.demo.reference import DEMO_USERS
 from frontdoor.mash import services as mash_services
 from frontdoor.mash.models import Enquiry
 from frontdoor.people.models import Person
-from frontdoor.protection.services import assessment_team
+from frontdoor.transfers.services import assessment_team
 
 
 @dataclass

@@ -39,7 +39,7 @@ from frontdoor.mash.services import (
     request_answer,
     request_send,
 )
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 
 
 class _Enquiries(_Transfers):

@@ -22,8 +22,8 @@ from frontdoor.mash.models import (
     Rating,
 )
 from frontdoor.mash.services import decision_record, decision_sign_off
-from frontdoor.protection.models import Transfer
-from frontdoor.protection.services import (
+from frontdoor.transfers.models import Transfer
+from frontdoor.transfers.services import (
     transfer_accept,
     transfer_request,
     transfer_return,

@@ -30,7 +30,6 @@ from frontdoor.oversight import queues as oversight_queues
 from frontdoor.oversight.models import OversightEntry, SupervisionAction, SupervisionRecord
 from frontdoor.oversight.selectors import worker_rows
 from frontdoor.people.models import Person
-from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.strategy import queues as strategy_queues
 from frontdoor.strategy.models import (
     Conference,
@@ -40,6 +39,7 @@ from frontdoor.strategy.models import (
     StrategyAction,
     StrategyDiscussion,
 )
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 NOW = datetime(2026, 3, 11, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
 

@@ -19,7 +19,7 @@ from frontdoor.demo.generator import GenerationSummary, generate
 from frontdoor.demo.reference import DEMO_USERS, demo_users_ensure
 from frontdoor.intake.models import Contact, ContactChild, Referral
 from frontdoor.mash.models import Decision, Enquiry, EnquiryStatus, PartnerRequest, RequestStatus
-from frontdoor.protection.models import Transfer, TransferStatus, Visit
+from frontdoor.transfers.models import Transfer, TransferStatus, Visit
 
 NOW = datetime(2026, 3, 11, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
 SIZE: dict[str, Any] = {"seed": 11, "years": 0.1, "contacts_per_year": 1200, "now": NOW}

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_the_mash_and_transfers_take_their_referrals():
     hand_offs = services._HAND_OFFS
     assert hand_offs[ScreeningOutcome.MASH_ENQUIRY].__module__ == "frontdoor.mash.apps"
-    assert hand_offs[ScreeningOutcome.STRATEGY_DISCUSSION].__module__ == "frontdoor.protection.apps"
+    assert hand_offs[ScreeningOutcome.STRATEGY_DISCUSSION].__module__ == "frontdoor.transfers.apps"
 
 
 def test_only_a_screening_outcome_can_be_handed_off():

@@ -15,7 +15,6 @@ from frontdoor.intake.services import contact_add_child, contact_record, contact
 from frontdoor.mash.models import Enquiry
 from frontdoor.people.models import Address, Person
 from frontdoor.policies.models import PolicyVersion
-from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus
 from frontdoor.testing.factories import (
     RECEIVED_AT,
     PersonFactory,
@@ -29,6 +28,7 @@ from frontdoor.testing.factories import (
     local,
 )
 from frontdoor.testing.fixtures import refused, snapshot
+from frontdoor.transfers.models import Transfer, TransferRoute, TransferStatus
 
 pytestmark = pytest.mark.django_db
 

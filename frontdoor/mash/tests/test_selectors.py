@@ -13,8 +13,8 @@ from frontdoor.mash.selectors import (
     transfer_refusal,
     transferable_decisions,
 )
-from frontdoor.protection.models import TransferStatus
 from frontdoor.testing.factories import local
+from frontdoor.transfers.models import TransferStatus
 
 pytestmark = pytest.mark.django_db
 

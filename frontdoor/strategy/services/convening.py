@@ -15,7 +15,6 @@ from frontdoor.audit.services import event_append, history_write
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, DecisionOutcome, Enquiry, Rating
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
-from frontdoor.protection.models import Transfer, TransferStatus
 from frontdoor.strategy.models import Attendance, DiscussionStatus, Invitation, StrategyDiscussion
 from frontdoor.strategy.services._shared import (
     _locked,
@@ -24,6 +23,7 @@ from frontdoor.strategy.services._shared import (
     discussion_quorum,
     open_s47_for,
 )
+from frontdoor.transfers.models import Transfer, TransferStatus
 
 
 def discussion_convene(

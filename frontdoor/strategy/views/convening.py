@@ -14,11 +14,11 @@ from frontdoor.accounts.access import Perm, visible_transfers
 from frontdoor.accounts.middleware import requires
 from frontdoor.accounts.models import Agency, AgencyKind
 from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, Enquiry
-from frontdoor.protection.models import Transfer
 from frontdoor.strategy import forms
 from frontdoor.strategy import services as strategy
 from frontdoor.strategy.models import StrategyDiscussion
 from frontdoor.strategy.views._shared import GET_POST, _run, _user
+from frontdoor.transfers.models import Transfer
 from frontdoor.web.pages import log_view
 
 

@@ -18,7 +18,7 @@ from frontdoor.mash.services import enquiry_close
 from frontdoor.people.services import child_allocate
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
-from frontdoor.protection.models import Transfer, TransferRoute, TransferStatus, Visit
+from frontdoor.transfers.models import Transfer, TransferRoute, TransferStatus, Visit
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User

@@ -1,4 +1,4 @@
-"""Transfers to the assessment team and first visits (frontdoor.protection.services)."""
+"""Transfers to the assessment team and first visits (frontdoor.transfers.services)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,6 @@ from frontdoor.accounts.models import TeamKind
 from frontdoor.intake.models import Referral
 from frontdoor.mash.models import EnquiryStatus
 from frontdoor.mash.services import decision_sign_off
-from frontdoor.protection.models import Transfer, TransferStatus, Visit
-from frontdoor.protection.services import (
-    transfer_accept,
-    transfer_request,
-    transfer_return,
-    visit_record,
-)
 from frontdoor.testing.factories import (
     TeamFactory,
     access_entries_of,
@@ -26,6 +19,13 @@ from frontdoor.testing.factories import (
     local,
 )
 from frontdoor.testing.fixtures import refused, snapshot
+from frontdoor.transfers.models import Transfer, TransferStatus, Visit
+from frontdoor.transfers.services import (
+    transfer_accept,
+    transfer_request,
+    transfer_return,
+    visit_record,
+)
 
 pytestmark = pytest.mark.django_db
 

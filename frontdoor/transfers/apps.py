@@ -9,14 +9,14 @@ if TYPE_CHECKING:
     from frontdoor.accounts.models import User
     from frontdoor.intake.models import Referral
     from frontdoor.people.models import Person
-    from frontdoor.protection.models import Transfer
+    from frontdoor.transfers.models import Transfer
 
 
 def _strategy_transfer(
     *, referral: Referral, rating: str, rationale: str, by: User, at: datetime
 ) -> Transfer:
     """An immediate strategy discussion: straight to the assessment team, RED, s47."""
-    from frontdoor.protection.services import transfer_request
+    from frontdoor.transfers.services import transfer_request
 
     return transfer_request(
         referral=referral,
@@ -29,20 +29,26 @@ def _strategy_transfer(
 
 
 def _transfers_of(person: Person) -> int:
-    from frontdoor.protection.models import Transfer
+    from frontdoor.transfers.models import Transfer
 
     return Transfer.objects.filter(child=person).count()
 
 
-class ProtectionConfig(AppConfig):
-    name = "frontdoor.protection"
+class TransfersConfig(AppConfig):
+    """Transfers from the front door to the assessment teams, and the first visits they make.
+
+    The label stays ``protection`` (the app's first name): it names the tables and the
+    migrations that existing databases have already applied (ADR 21)."""
+
+    name = "frontdoor.transfers"
     label = "protection"
+    verbose_name = "Transfers and first visits"
 
     def ready(self) -> None:
         from frontdoor.intake.models import ScreeningOutcome
         from frontdoor.intake.services import referral_hand_off_register
         from frontdoor.matching.review import person_holdings_register
-        from frontdoor.protection import chronology
+        from frontdoor.transfers import chronology
 
         chronology.register()
 

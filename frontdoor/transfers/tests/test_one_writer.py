@@ -10,8 +10,8 @@ import pytest
 
 from frontdoor.mash.models import EnquiryStatus
 from frontdoor.mash.services import enquiry_close
-from frontdoor.protection.services import transfer_accept
 from frontdoor.testing.factories import access_entries_of, actions_of, events_of
+from frontdoor.transfers.services import transfer_accept
 
 pytestmark = pytest.mark.django_db
 

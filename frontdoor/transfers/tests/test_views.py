@@ -1,4 +1,4 @@
-"""The transfer and first-visit pages (frontdoor.protection.views)."""
+"""The transfer and first-visit pages (frontdoor.transfers.views)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from frontdoor.protection.models import Transfer, Visit
 from frontdoor.testing.fixtures import client_for
+from frontdoor.transfers.models import Transfer, Visit
 
 pytestmark = pytest.mark.django_db
 

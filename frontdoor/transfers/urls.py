@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontdoor.protection import views
+from frontdoor.transfers import views
 
 urlpatterns = [
     path("enquiries/<int:pk>/transfer/", views.enquiry_transfer, name="enquiry-transfer"),

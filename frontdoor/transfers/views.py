@@ -21,10 +21,10 @@ from frontdoor.mash.forms import TeamMemberForm
 from frontdoor.mash.models import Enquiry
 from frontdoor.mash.selectors import enquiry_visible
 from frontdoor.mash.views import enquiry_form_page
-from frontdoor.protection import services as protection
-from frontdoor.protection.clocks import acceptance_clock, visit_clock
-from frontdoor.protection.forms import TransferRequestForm, TransferReturnForm, VisitForm
-from frontdoor.protection.models import Transfer, TransferStatus
+from frontdoor.transfers import services as protection
+from frontdoor.transfers.clocks import acceptance_clock, visit_clock
+from frontdoor.transfers.forms import TransferRequestForm, TransferReturnForm, VisitForm
+from frontdoor.transfers.models import Transfer, TransferStatus
 from frontdoor.web.pages import form_page, log_view
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -106,7 +106,7 @@ def _transfer_page(
 
 @requires(Perm.TRANSFER_VIEW)
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transfer_page(request, _transfer(request, pk), "protection/transfer_detail.html", None)
+    return _transfer_page(request, _transfer(request, pk), "transfers/transfer_detail.html", None)
 
 
 def _transfer_form(
@@ -140,7 +140,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
         transfer,
         Perm.TRANSFER_RESPOND,
         form,
-        "protection/transfer_accept.html",
+        "transfers/transfer_accept.html",
         lambda t, d: protection.transfer_accept(
             transfer=t,
             allocated_to=d["allocated_to"],
@@ -157,7 +157,7 @@ def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
         _transfer(request, pk),
         Perm.TRANSFER_RESPOND,
         TransferReturnForm(request.POST if request.method == "POST" else None),
-        "protection/transfer_return.html",
+        "transfers/transfer_return.html",
         lambda t, d: protection.transfer_return(
             transfer=t,
             reason=d["return_reason"],
@@ -175,7 +175,7 @@ def transfer_visit(request: HttpRequest, pk: int) -> HttpResponse:
         _transfer(request, pk),
         Perm.VISIT_RECORD,
         form,
-        "protection/visit.html",
+        "transfers/visit.html",
         lambda t, d: protection.visit_record(
             transfer=t,
             visited_at=form.visited_at(),

@@ -10,7 +10,7 @@ from frontdoor.people.chronology import Link, RecordKind, Viewing, record_kind_r
 
 
 def _transfers(ids: set[int]) -> Mapping[int, Any]:
-    from frontdoor.protection.models import Transfer
+    from frontdoor.transfers.models import Transfer
 
     return {t.pk: t for t in Transfer.objects.filter(pk__in=ids)}
 

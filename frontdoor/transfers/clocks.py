@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from frontdoor.clocks import ClockReading
 from frontdoor.policies.reading import clock_reading as _reading
-from frontdoor.protection.models import Transfer
+from frontdoor.transfers.models import Transfer
 
 
 def acceptance_clock(transfer: Transfer, now: datetime) -> ClockReading:
