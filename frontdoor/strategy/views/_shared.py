@@ -1,15 +1,15 @@
-"""What the strategy pages share: calling a service with the form's errors, the signed-in user,
-the oversight a record needs, and the one-form page."""
+"""What the strategy pages share: the signed-in user, the oversight a record needs, and the
+one-form page on a discussion or an enquiry (the shared form page, behind the permission)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms as django_forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -18,22 +18,9 @@ from frontdoor.oversight.selectors import oversight_link
 from frontdoor.oversight.services import oversight_missing
 from frontdoor.policies.defaults import OVERSIGHT_TRANSITIONS
 from frontdoor.strategy.models import S47Enquiry, StrategyDiscussion
-from frontdoor.web.pages import apply_errors, log_view
+from frontdoor.web.pages import form_page, log_view
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _run(form: django_forms.Form, action: Callable[[], Any], rename: dict[str, str]) -> Any:
-    """Call a service; put its messages on the form (renaming its keys to the form's fields)."""
-    try:
-        return action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            error = ValidationError(
-                {rename.get(key, key): value for key, value in error.error_dict.items()}
-            )
-        apply_errors(form, error)
-        return None
 
 
 def _user(request: HttpRequest) -> Any:
@@ -61,16 +48,14 @@ def _form_page(
     *,
     may_work: bool,
     done_url: str,
-    rename: dict[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """A form on a discussion's or an enquiry's page: call the service, or show the errors."""
     if not may_work:
         raise PermissionDenied
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(form, action, rename or {}) is not None
-    ):
-        return redirect(done_url)
-    log_view(request, [record.child], record)
-    return render(request, template, {**context(), "form": form})
+
+    def page(shown: django_forms.Form) -> HttpResponse:
+        log_view(request, [record.child], record)
+        return render(request, template, {**context(), "form": shown})
+
+    return form_page(request, form, lambda _data: action(), done=done_url, page=page, rename=rename)

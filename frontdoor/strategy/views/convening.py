@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,9 +17,9 @@ from frontdoor.mash.models import LIVE_DECISION_STATUSES, Decision, Enquiry
 from frontdoor.strategy import forms
 from frontdoor.strategy import services as strategy
 from frontdoor.strategy.models import StrategyDiscussion
-from frontdoor.strategy.views._shared import GET_POST, _run, _user
+from frontdoor.strategy.views._shared import GET_POST, _user
 from frontdoor.transfers.models import Transfer
-from frontdoor.web.pages import log_view
+from frontdoor.web.pages import form_page, log_view
 
 
 def _default_agencies() -> list[str]:
@@ -38,8 +38,8 @@ def _convene(
     decided_default: Any,
     back_url: str,
     back_text: str,
-    call: Callable[[forms.ConveneForm], StrategyDiscussion],
 ) -> HttpResponse:
+    """Convene a discussion on ``record`` (a MASH enquiry or a transfer)."""
     local = timezone.localtime(decided_default)
     form = forms.ConveneForm(
         request.POST if request.method == "POST" else None,
@@ -50,29 +50,45 @@ def _convene(
             "agencies": _default_agencies(),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        discussion = _run(
-            form,
-            lambda: call(form),
-            {"decided_at": "decided_date", "scheduled_for": "scheduled_date"},
+
+    def convene(data: dict[str, Any]) -> StrategyDiscussion:
+        return strategy.discussion_convene(
+            enquiry=record if isinstance(record, Enquiry) else None,
+            transfer=record if isinstance(record, Transfer) else None,
+            reason=data["reason"],
+            rating=data["rating"],
+            decided_at=form.decided_at(),
+            scheduled_for=form.scheduled_for(),
+            chair=data["chair"],
+            agencies=form.chosen_agencies(),
+            by=_user(request),
         )
-        if discussion is not None:
-            return redirect("strategy-detail", discussion.pk)
-    log_view(request, [record.child], record)
-    return render(
+
+    def page(shown: django_forms.Form) -> HttpResponse:
+        log_view(request, [record.child], record)
+        return render(
+            request,
+            "strategy/convene.html",
+            {
+                "form": shown,
+                "child": record.child,
+                "record": record,
+                "back_url": back_url,
+                "back_text": back_text,
+                "agency_choices": shown.fields["agencies"].choices,  # type: ignore[attr-defined]
+                "chosen_agencies": request.POST.getlist("agencies")
+                if request.method == "POST"
+                else shown.initial["agencies"],
+            },
+        )
+
+    return form_page(
         request,
-        "strategy/convene.html",
-        {
-            "form": form,
-            "child": record.child,
-            "record": record,
-            "back_url": back_url,
-            "back_text": back_text,
-            "agency_choices": form.fields["agencies"].choices,  # type: ignore[attr-defined]
-            "chosen_agencies": request.POST.getlist("agencies")
-            if request.method == "POST"
-            else form.initial["agencies"],
-        },
+        form,
+        convene,
+        done=lambda discussion: reverse("strategy-detail", args=[discussion.pk]),
+        page=page,
+        rename={"decided_at": "decided_date", "scheduled_for": "scheduled_date"},
     )
 
 
@@ -88,16 +104,6 @@ def convene_from_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
         decided_default=default,
         back_url=reverse("enquiry-detail", args=[enquiry.pk]),
         back_text="Back to the MASH enquiry",
-        call=lambda form: strategy.discussion_convene(
-            enquiry=enquiry,
-            reason=form.cleaned_data["reason"],
-            rating=form.cleaned_data["rating"],
-            decided_at=form.decided_at(),
-            scheduled_for=form.scheduled_for(),
-            chair=form.cleaned_data["chair"],
-            agencies=form.chosen_agencies(),
-            by=_user(request),
-        ),
     )
 
 
@@ -114,14 +120,4 @@ def convene_on_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         decided_default=timezone.now(),
         back_url=reverse("transfer-detail", args=[transfer.pk]),
         back_text="Back to the transfer",
-        call=lambda form: strategy.discussion_convene(
-            transfer=transfer,
-            reason=form.cleaned_data["reason"],
-            rating=form.cleaned_data["rating"],
-            decided_at=form.decided_at(),
-            scheduled_for=form.scheduled_for(),
-            chair=form.cleaned_data["chair"],
-            agencies=form.chosen_agencies(),
-            by=_user(request),
-        ),
     )
