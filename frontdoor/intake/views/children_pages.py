@@ -19,11 +19,12 @@ from frontdoor.intake.views.flow import (
     _url,
     journey,
 )
+from frontdoor.intake.views.listed import full_name, item_answers, list_page, remove_page
 from frontdoor.people.models import Sex
 
 
 def _child_name(child: dict[str, Any], index: int) -> str:
-    name = " ".join(str(p) for p in (child.get("first_name"), child.get("last_name")) if p)
+    name = full_name(child)
     if name:
         return name
     return "Unborn baby" if child.get("born") == "no" else f"Child {index + 1}"
@@ -62,14 +63,6 @@ def child(request: HttpRequest, index: int) -> HttpResponse:
     existing = listed[index] if index < len(listed) else {}
     editing = _returning(request) and bool(existing) and not _new_child(existing)
 
-    def answers(form: forms.QuestionForm, data: dict[str, Any]) -> dict[str, Any]:
-        saved = _children(data)
-        if index < len(saved):
-            saved[index] = {**saved[index], **form.answers()}
-        else:
-            saved.append(form.answers())
-        return {"children": saved}
-
     def next_url(_data: dict[str, Any]) -> str:
         if editing:
             return _url("referral-check")
@@ -86,7 +79,7 @@ def child(request: HttpRequest, index: int) -> HttpResponse:
         draft,
         form_class=forms.ChildForm,
         template="referral/child.html",
-        answers=answers,
+        answers=item_answers("children", index, merge=True),
         next_url=next_url,
         back=back,
         initial=lambda _data: forms.ChildForm.initial_from(existing),
@@ -109,11 +102,6 @@ def child_address(request: HttpRequest, index: int) -> HttpResponse:
         return redirect("referral-children")
     editing = _returning(request) and not _new_child(listed[index])
 
-    def answers(form: forms.QuestionForm, data: dict[str, Any]) -> dict[str, Any]:
-        saved = _children(data)
-        saved[index] = {**saved[index], **form.answers()}
-        return {"children": saved}
-
     def next_url(_data: dict[str, Any]) -> str:
         if editing:
             return _url("referral-check")
@@ -124,7 +112,7 @@ def child_address(request: HttpRequest, index: int) -> HttpResponse:
         draft,
         form_class=forms.ChildAddressForm,
         template="referral/child_address.html",
-        answers=answers,
+        answers=item_answers("children", index, merge=True),
         next_url=next_url,
         back=_url("referral-check")
         if editing
@@ -136,36 +124,29 @@ def child_address(request: HttpRequest, index: int) -> HttpResponse:
 
 @journey
 def children(request: HttpRequest) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _children(draft.data)
-    if not listed:
-        return redirect(_url("referral-child", 0))
-    full = len(listed) >= MAX_CHILDREN
+    returning = _returning(request)
 
-    def answers(form: forms.QuestionForm, _data: dict[str, Any]) -> dict[str, Any]:
-        return {"children_done": full or form.cleaned_data.get("add_another") != "yes"}
-
-    def next_url(data: dict[str, Any]) -> str:
+    def next_url(data: dict[str, Any], listed: list[dict[str, Any]], _full: bool) -> str:
         if not data.get("children_done"):
-            return _url("referral-child", len(listed), returning=_returning(request))
+            return _url("referral-child", len(listed), returning=returning)
         return _after(request, _url("referral-family"))
 
-    return _question(
+    return list_page(
         request,
-        draft,
-        form_class=forms.QuestionForm if full else forms.AddAnotherForm,
+        key="children",
+        limit=MAX_CHILDREN,
+        empty=_url("referral-child", 0),
+        add_form=forms.AddAnotherForm,
         template="referral/children.html",
-        answers=answers,
+        answers=lambda form, full: {
+            "children_done": full or form.cleaned_data.get("add_another") != "yes"
+        },
         next_url=next_url,
-        back=_back(request, _url("referral-child-address", len(listed) - 1)),
-        initial=lambda _data: {},
-        context=lambda _data: {
+        back=lambda listed: _back(request, _url("referral-child-address", len(listed) - 1)),
+        context=lambda listed: {
             "children": [
                 (row["index"], row["name"], row["born"], row["data"]) for row in _child_rows(listed)
             ],
-            "full": full,
             "max_children": MAX_CHILDREN,
         },
     )
@@ -173,33 +154,14 @@ def children(request: HttpRequest) -> HttpResponse:
 
 @journey
 def child_remove(request: HttpRequest, index: int) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _children(draft.data)
-    if index >= len(listed):
-        return redirect(_url("referral-children", returning=_returning(request)))
-    name = _child_name(listed[index], index)
-
-    def answers(form: forms.QuestionForm, data: dict[str, Any]) -> dict[str, Any]:
-        saved = _children(data)
-        if form.cleaned_data["remove"] == "yes" and index < len(saved):
-            saved.pop(index)
-        return {"children": saved}
-
-    def next_url(data: dict[str, Any]) -> str:
-        if not _children(data):
-            return _url("referral-child", 0)
-        return _url("referral-children", returning=_returning(request))
-
-    return _question(
+    to_list = _url("referral-children", returning=_returning(request))
+    return remove_page(
         request,
-        draft,
+        index,
+        key="children",
+        name=_child_name,
         form_class=forms.RemoveChildForm,
-        template="referral/child_remove.html",
-        answers=answers,
-        next_url=next_url,
-        back=_url("referral-children", returning=_returning(request)),
-        initial=lambda _data: {},
-        context=lambda _data: {"name": name},
+        missing=to_list,
+        back=to_list,
+        next_url=lambda left: to_list if left else _url("referral-child", 0),
     )

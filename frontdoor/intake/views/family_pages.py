@@ -14,21 +14,21 @@ from frontdoor.intake.views.flow import (
     _back,
     _children,
     _draft,
+    _listed,
     _question,
     _returning,
     _url,
     journey,
 )
+from frontdoor.intake.views.listed import full_name, item_answers, list_page, remove_page
 
 
 def _adults(data: dict[str, Any]) -> list[dict[str, Any]]:
-    adults = data.get("adults")
-    return [a for a in adults if isinstance(a, dict)] if isinstance(adults, list) else []
+    return _listed(data, "adults")
 
 
 def _adult_name(adult: dict[str, Any], index: int) -> str:
-    name = " ".join(str(p) for p in (adult.get("first_name"), adult.get("last_name")) if p)
-    return name or f"Adult {index + 1}"
+    return full_name(adult) or f"Adult {index + 1}"
 
 
 def _adult_rows(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -81,20 +81,12 @@ def adult(request: HttpRequest, index: int) -> HttpResponse:
         return redirect(_url("referral-family", returning=_returning(request)))
     existing = listed[index] if index < len(listed) else {}
 
-    def answers(form: forms.QuestionForm, data: dict[str, Any]) -> dict[str, Any]:
-        saved = _adults(data)
-        if index < len(saved):
-            saved[index] = form.answers()
-        else:
-            saved.append(form.answers())
-        return {"adults": saved}
-
     return _question(
         request,
         draft,
         form_class=forms.AdultForm,
         template="referral/adult.html",
-        answers=answers,
+        answers=item_answers("adults", index, merge=False),
         next_url=lambda _data: _url("referral-adults", returning=_returning(request)),
         back=_url(
             "referral-adults" if listed else "referral-family", returning=_returning(request)
@@ -110,65 +102,43 @@ def adult(request: HttpRequest, index: int) -> HttpResponse:
 
 @journey
 def adults(request: HttpRequest) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _adults(draft.data)
-    if not listed:
-        return redirect(_url("referral-family", returning=_returning(request)))
-    full = len(listed) >= MAX_ADULTS
+    returning = _returning(request)
 
-    def next_url(_data: dict[str, Any]) -> str:
+    def next_url(_data: dict[str, Any], listed: list[dict[str, Any]], full: bool) -> str:
         if not full and request.POST.get("add_another") == "yes":
-            return _url("referral-adult", len(listed), returning=_returning(request))
+            return _url("referral-adult", len(listed), returning=returning)
         return _after(request, _url("referral-parents"))
 
-    return _question(
+    return list_page(
         request,
-        draft,
-        form_class=forms.QuestionForm if full else forms.AddAnotherAdultForm,
+        key="adults",
+        limit=MAX_ADULTS,
+        empty=_url("referral-family", returning=returning),
+        add_form=forms.AddAnotherAdultForm,
         template="referral/adults.html",
-        answers=lambda _form, _data: {},
+        answers=lambda _form, _full: {},
         next_url=next_url,
-        back=_url("referral-family", returning=_returning(request)),
-        initial=lambda _data: {},
-        context=lambda _data: {
-            "adults": _adult_rows(listed),
-            "full": full,
-            "max_adults": MAX_ADULTS,
-        },
+        back=lambda _listed: _url("referral-family", returning=returning),
+        context=lambda listed: {"adults": _adult_rows(listed), "max_adults": MAX_ADULTS},
     )
 
 
 @journey
 def adult_remove(request: HttpRequest, index: int) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _adults(draft.data)
-    if index >= len(listed):
-        return redirect(_url("referral-family", returning=_returning(request)))
-    name = _adult_name(listed[index], index)
+    returning = _returning(request)
 
-    def answers(form: forms.QuestionForm, data: dict[str, Any]) -> dict[str, Any]:
-        saved = _adults(data)
-        if form.cleaned_data["remove"] == "yes" and index < len(saved):
-            saved.pop(index)
-        return {"adults": saved}
-
-    def next_url(data: dict[str, Any]) -> str:
-        if _returning(request):
+    def next_url(left: list[dict[str, Any]]) -> str:
+        if returning:
             return _url("referral-check")
-        return _url("referral-adults" if _adults(data) else "referral-family")
+        return _url("referral-adults" if left else "referral-family")
 
-    return _question(
+    return remove_page(
         request,
-        draft,
+        index,
+        key="adults",
+        name=_adult_name,
         form_class=forms.RemoveAdultForm,
-        template="referral/child_remove.html",
-        answers=answers,
+        missing=_url("referral-family", returning=returning),
+        back=_url("referral-adults", returning=returning),
         next_url=next_url,
-        back=_url("referral-adults", returning=_returning(request)),
-        initial=lambda _data: {},
-        context=lambda _data: {"name": name},
     )

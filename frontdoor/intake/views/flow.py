@@ -50,9 +50,14 @@ def _referrer(data: dict[str, Any]) -> dict[str, Any]:
     return referrer if isinstance(referrer, dict) else {}
 
 
+def _listed(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The draft's list under ``key`` (what is not a list of answers counts as empty)."""
+    items = data.get(key)
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
 def _children(data: dict[str, Any]) -> list[dict[str, Any]]:
-    children = data.get("children")
-    return [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
+    return _listed(data, "children")
 
 
 def _professional(data: dict[str, Any]) -> bool:
