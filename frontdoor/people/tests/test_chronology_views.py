@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from html import unescape
 from typing import Any, cast
 
 import pytest
@@ -10,7 +12,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from frontdoor.audit.models import AccessLogEntry
+from frontdoor.audit.event_types import event_type, event_type_register
+from frontdoor.audit.models import AccessLogEntry, Event
 from frontdoor.people.models import Person
 from frontdoor.testing.factories import (
     PersonFactory,
@@ -74,6 +77,38 @@ def test_the_page_lists_everything_oldest_first_with_the_merged_records_history(
         assert f"/static/{asset}" in body and finders.find(asset), asset
     times = re.findall(r'<time datetime="([^"]+)"', body)
     assert times == sorted(times)
+
+
+def labels(body: str) -> list[str]:
+    """What each row says happened (its event type's label), in order."""
+    return [unescape(found) for found in re.findall(r'fd-chronology__label">([^<]*)<', body)]
+
+
+def test_each_entry_shows_its_event_types_label_from_the_registry(
+    child: Person, mash_worker: Any
+) -> None:
+    client = client_for(mash_worker)
+    actions = list(
+        Event.objects.filter(child__in=[child, *child.merged_records.all()])
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+    signed_off = event_type("decision.signed_off")
+
+    body = client.get(url(child)).content.decode()
+    event_type_register(replace(signed_off, label="Decision signed off by a manager"))
+    try:
+        relabelled = client.get(url(child)).content.decode()
+    finally:
+        event_type_register(signed_off)
+
+    shown = labels(body)
+    assert len(shown) == len(rows(body)) > 0
+    assert set(shown) == {event_type(action).label for action in actions}
+    assert "decision.signed_off" not in body  # never the raw name
+    assert "Decision signed off by a manager" in labels(relabelled)
+    assert "Decision signed off by a manager" not in shown
 
 
 def test_filters_by_category_and_dates_through_the_query_string(
