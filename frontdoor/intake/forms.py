@@ -30,9 +30,7 @@ from frontdoor.intake.payload import (
 )
 from frontdoor.people.identifiers import nhs_number_normalise, postcode_normalise
 from frontdoor.people.models import Sex
-from frontdoor.web.fields import GovDateField
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
+from frontdoor.web.fields import YES_NO, GovDateField, choice, text
 
 
 def limit(schema: type[BaseModel], field: str) -> int:
@@ -44,23 +42,10 @@ def limit(schema: type[BaseModel], field: str) -> int:
     raise LookupError(f"{schema.__name__}.{field} has no maximum length")
 
 
-def _choice(message: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        choices=choices, error_messages={"required": message, "invalid_choice": message}
-    )
-
-
 def _text(max_length: int, *, required: str = "", too_long: str = "Your answer") -> forms.CharField:
-    """A text answer; ``required`` is the message when it is left empty (empty: optional)."""
-    return forms.CharField(
-        required=bool(required),
-        max_length=max_length,
-        error_messages={
-            "required": required,
-            "max_length": f"{too_long} must be {max_length:,} characters or fewer",
-            "null_characters_not_allowed": f"{too_long} must not contain null characters",
-        },
-    )
+    """A text answer named ``too_long`` in its errors; ``required`` is the message when it is
+    left empty (empty: optional)."""
+    return text(required, max_length, name=too_long, grouped=True, nulls=True)
 
 
 def _email(required: str = "") -> forms.EmailField:
@@ -116,7 +101,7 @@ KIND_HINTS = {
 
 
 class WhoForm(QuestionForm):
-    kind = _choice("Select whether you are a professional or a member of the public", KIND_CHOICES)
+    kind = choice("Select whether you are a professional or a member of the public", KIND_CHOICES)
 
     def answers(self) -> dict[str, Any]:
         return {"kind": self.cleaned_data["kind"]}
@@ -130,7 +115,7 @@ class ProfessionalForm(QuestionForm):
         required="Enter the name of your organisation",
         too_long="Organisation name",
     )
-    organisation_type = _choice(
+    organisation_type = choice(
         "Select the type of organisation you work for", list(ORGANISATION_LABELS.items())
     )
     email = _email("Enter your work email address")
@@ -149,11 +134,11 @@ class ProfessionalForm(QuestionForm):
 
 
 class PublicForm(QuestionForm):
-    relationship = _choice("Select how you know the child", list(RELATIONSHIP_LABELS.items()))
+    relationship = choice("Select how you know the child", list(RELATIONSHIP_LABELS.items()))
     name = _text(limit(ReferrerIn, "name"), too_long="Name")
     phone = _text(limit(ReferrerIn, "phone"), too_long="Telephone number")
     email = _email()
-    anonymous_to_family = _choice(
+    anonymous_to_family = choice(
         "Select yes if you would like the family not to know you made this referral", YES_NO
     )
 
@@ -186,7 +171,7 @@ class PublicForm(QuestionForm):
 
 
 class RiskForm(QuestionForm):
-    immediate_risk = _choice(
+    immediate_risk = choice(
         "Select yes if a child is in immediate danger or at risk of significant harm right now",
         YES_NO,
     )
@@ -218,10 +203,10 @@ class ChildForm(QuestionForm):
 
     first_name = _text(limit(ChildIn, "first_name"), too_long="First name")
     last_name = _text(limit(ChildIn, "last_name"), too_long="Last name")
-    born = _choice("Select yes if the child has been born", YES_NO)
+    born = choice("Select yes if the child has been born", YES_NO)
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
     expected_date_of_birth = GovDateField(label_text="Expected date of birth", required=False)
-    sex = _choice("Select the child's sex", list(Sex.choices))
+    sex = choice("Select the child's sex", list(Sex.choices))
     nhs_number = _text(32, too_long="NHS number")
     current_location = _text(limit(ChildIn, "current_location"), too_long="Where the child is now")
     needs = _text(limit(ChildIn, "needs"), too_long="The child's needs")
@@ -302,11 +287,11 @@ class ChildAddressForm(QuestionForm):
 
 
 class AddAnotherForm(QuestionForm):
-    add_another = _choice("Select yes if you need to add another child", YES_NO)
+    add_another = choice("Select yes if you need to add another child", YES_NO)
 
 
 class RemoveChildForm(QuestionForm):
-    remove = _choice("Select yes if you want to remove this child", YES_NO)
+    remove = choice("Select yes if you want to remove this child", YES_NO)
 
 
 # --------------------------------------------------------------------------- family
@@ -328,14 +313,14 @@ class AdultForm(QuestionForm):
     first_name = _text(limit(AdultIn, "first_name"), too_long="First name")
     last_name = _text(limit(AdultIn, "last_name"), too_long="Last name")
     date_of_birth = GovDateField(label_text="Date of birth", required=False)
-    relationship = _choice(
+    relationship = choice(
         "Select how they are related to the child", list(ADULT_RELATIONSHIP_LABELS.items())
     )
-    parental_responsibility = _choice(
+    parental_responsibility = choice(
         "Select whether they have parental responsibility for the child", YES_NO_NOT_KNOWN
     )
-    lives_with_child = _choice("Select whether they live with the child", YES_NO_NOT_KNOWN)
-    alleged_perpetrator = _choice(
+    lives_with_child = choice("Select whether they live with the child", YES_NO_NOT_KNOWN)
+    alleged_perpetrator = choice(
         "Select yes if they have harmed the child, or you think they might", YES_NO
     )
 
@@ -385,11 +370,11 @@ class AdultForm(QuestionForm):
 
 
 class AddAnotherAdultForm(QuestionForm):
-    add_another = _choice("Select yes if you need to add another adult", YES_NO)
+    add_another = choice("Select yes if you need to add another adult", YES_NO)
 
 
 class RemoveAdultForm(QuestionForm):
-    remove = _choice("Select yes if you want to remove this person", YES_NO)
+    remove = choice("Select yes if you want to remove this person", YES_NO)
 
 
 PARENTS_AWARE_CHOICES = [
@@ -400,7 +385,7 @@ PARENTS_AWARE_CHOICES = [
 
 
 class ParentsAwareForm(QuestionForm):
-    parents_aware = _choice(
+    parents_aware = choice(
         "Select whether the child's parents or carers know about this referral",
         PARENTS_AWARE_CHOICES,
     )
@@ -433,7 +418,7 @@ CONSENT_REASON_MESSAGE = "Explain why the family has not agreed, or why you did 
 
 
 class ConsentForm(QuestionForm):
-    consent_status = _choice("Select whether the family agrees to this referral", CONSENT_CHOICES)
+    consent_status = choice("Select whether the family agrees to this referral", CONSENT_CHOICES)
     consent_reason = _text(limit(ReferralIn, "consent_reason"), too_long="Your reason")
 
     def clean(self) -> dict[str, Any]:
@@ -467,7 +452,7 @@ LAWFUL_BASIS_HINTS = {
 
 
 class LawfulBasisForm(QuestionForm):
-    lawful_basis = _choice(
+    lawful_basis = choice(
         "Select the lawful basis for sharing this information", LAWFUL_BASIS_CHOICES
     )
 

@@ -19,10 +19,16 @@ from frontdoor.strategy.models import (
     S47Kind,
     S47Outcome,
 )
-from frontdoor.web.fields import GovDateField, GovTimeField
+from frontdoor.web.fields import (
+    LONG_TEXT,
+    YES_NO,
+    GovDateField,
+    GovTimeField,
+    optional_text,
+    required,
+    text,
+)
 
-LONG_TEXT = 10000
-YES_NO = [("yes", "Yes"), ("no", "No")]
 #: Who may chair a discussion or own an action as a council worker.
 STAFF_ROLES = (
     Role.MASH_SOCIAL_WORKER,
@@ -30,28 +36,6 @@ STAFF_ROLES = (
     Role.ASSESSMENT_SOCIAL_WORKER,
     Role.ASSESSMENT_MANAGER,
 )
-
-
-def _required(message: str) -> dict[str, str]:
-    return {"required": message, "invalid_choice": message}
-
-
-def _text(message: str, max_length: int = LONG_TEXT) -> forms.CharField:
-    return forms.CharField(
-        max_length=max_length,
-        error_messages={
-            "required": message,
-            "max_length": f"Must be {max_length} characters or fewer",
-        },
-    )
-
-
-def _optional(max_length: int = 200) -> forms.CharField:
-    return forms.CharField(
-        required=False,
-        max_length=max_length,
-        error_messages={"max_length": f"Must be {max_length} characters or fewer"},
-    )
 
 
 def _at(day: Any, at: Any) -> datetime | None:
@@ -97,17 +81,17 @@ class _AgencyChoice(forms.ChoiceField):
 
 
 class ConveneForm(forms.Form):
-    reason = _text("Enter why a strategy discussion is needed")
+    reason = text("Enter why a strategy discussion is needed")
     rating = forms.ChoiceField(
-        choices=Rating.choices, error_messages=_required("Select a BRAG rating")
+        choices=Rating.choices, error_messages=required("Select a BRAG rating")
     )
     decided_date = GovDateField(label_text="Date it was decided to hold one")
     decided_time = GovTimeField(label_text="Time it was decided to hold one")
     scheduled_date = GovDateField(label_text="Date of the discussion", required=False)
     scheduled_time = GovTimeField(label_text="Time of the discussion", required=False)
-    chair = _UserChoice(required=False, error_messages=_required("Select who will chair it"))
+    chair = _UserChoice(required=False, error_messages=required("Select who will chair it"))
     agencies = forms.MultipleChoiceField(
-        required=False, error_messages=_required("Select the agencies to invite")
+        required=False, error_messages=required("Select the agencies to invite")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -133,9 +117,9 @@ class ConveneForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    agency = _AgencyChoice(error_messages=_required("Select the agency to invite"))
-    person_name = _optional()
-    person_role = _optional()
+    agency = _AgencyChoice(error_messages=required("Select the agency to invite"))
+    person_name = optional_text()
+    person_role = optional_text()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,8 +131,8 @@ class AttendanceForm(forms.Form):
     without an invitation (``agency``, ``person_name``, ``person_role``)."""
 
     agency = _AgencyChoice(required=False)
-    person_name = _optional()
-    person_role = _optional()
+    person_name = optional_text()
+    person_role = optional_text()
 
     def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,7 +141,7 @@ class AttendanceForm(forms.Form):
         for invitation in invitations:
             self.fields[self.key(invitation)] = forms.ChoiceField(
                 choices=Attendance.choices,
-                error_messages=_required(f"Select whether {invitation.agency.name} attended"),
+                error_messages=required(f"Select whether {invitation.agency.name} attended"),
             )
             self.initial.setdefault(self.key(invitation), invitation.attendance or None)
 
@@ -169,18 +153,18 @@ class AttendanceForm(forms.Form):
 class HoldForm(forms.Form):
     held_date = GovDateField(label_text="Date it was held")
     held_time = GovTimeField(label_text="Time it was held")
-    information_shared = _text("Enter the information shared")
+    information_shared = text("Enter the information shared")
     decision = forms.ChoiceField(
         choices=DiscussionDecision.choices,
-        error_messages=_required("Select whether there will be a section 47 enquiry"),
+        error_messages=required("Select whether there will be a section 47 enquiry"),
     )
     s47_kind = forms.ChoiceField(
         required=False,
         choices=S47Kind.choices,
-        error_messages=_required("Select single agency or joint"),
+        error_messages=required("Select single agency or joint"),
     )
-    contingency_plan = _text("Enter the contingency plan")
-    quorum_reason = _optional(LONG_TEXT)
+    contingency_plan = text("Enter the contingency plan")
+    quorum_reason = optional_text(LONG_TEXT)
 
     def held_at(self) -> datetime:
         moment = _at(self.cleaned_data["held_date"], self.cleaned_data["held_time"])
@@ -189,14 +173,14 @@ class HoldForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = _text("Enter the minutes")
+    minutes = text("Enter the minutes")
 
 
 class ActionForm(forms.Form):
-    description = _text("Enter the action")
+    description = text("Enter the action")
     owner = _UserChoice(required=False)
     owner_agency = _AgencyChoice(required=False)
-    owner_name = _optional()
+    owner_name = optional_text()
     due_on = GovDateField(label_text="Due date")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -216,24 +200,24 @@ class ActionForm(forms.Form):
 
 
 class ActionDoneForm(forms.Form):
-    note = _optional(LONG_TEXT)
+    note = optional_text(LONG_TEXT)
 
 
 class CancelForm(forms.Form):
-    cancel_reason = _text("Enter why the discussion is cancelled")
+    cancel_reason = text("Enter why the discussion is cancelled")
 
 
 class S47OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        choices=S47Outcome.choices, error_messages=_required("Select the outcome of the enquiry")
+        choices=S47Outcome.choices, error_messages=required("Select the outcome of the enquiry")
     )
     icpc_needed = forms.ChoiceField(
         choices=YES_NO,
-        error_messages=_required("Select whether an initial child protection conference is needed"),
+        error_messages=required("Select whether an initial child protection conference is needed"),
     )
     outcome_date = GovDateField(label_text="Date of the outcome")
     outcome_time = GovTimeField(label_text="Time of the outcome")
-    notes = _optional(LONG_TEXT)
+    notes = optional_text(LONG_TEXT)
 
     def outcome_at(self) -> datetime:
         moment = _at(self.cleaned_data["outcome_date"], self.cleaned_data["outcome_time"])
@@ -256,14 +240,14 @@ class ConferenceOutcomeForm(forms.Form):
     held_time = GovTimeField(label_text="Time it was held")
     plan = forms.ChoiceField(
         choices=YES_NO,
-        error_messages=_required("Select whether the conference made a child protection plan"),
+        error_messages=required("Select whether the conference made a child protection plan"),
     )
     category = forms.ChoiceField(
         required=False,
         choices=AbuseCategory.choices,
-        error_messages=_required("Select the category of abuse"),
+        error_messages=required("Select the category of abuse"),
     )
-    notes = _optional(LONG_TEXT)
+    notes = optional_text(LONG_TEXT)
 
     def held_at(self) -> datetime:
         moment = _at(self.cleaned_data["held_date"], self.cleaned_data["held_time"])

@@ -21,6 +21,11 @@ def required(message: str) -> dict[str, str]:
     return {"required": message, "invalid_choice": message}
 
 
+def choice(message: str, choices: Any, **kwargs: Any) -> forms.ChoiceField:
+    """One of ``choices``; ``message`` is the error when none (or not one of them) is given."""
+    return forms.ChoiceField(choices=choices, error_messages=required(message), **kwargs)
+
+
 def too_long(max_length: int, name: str = "Must be", *, grouped: bool = False) -> str:
     """``Must be 200 characters or fewer`` (``grouped``: ``10,000``)."""
     number = f"{max_length:,}" if grouped else str(max_length)
@@ -34,18 +39,18 @@ def text(
     *,
     name: str = "Must be",
     grouped: bool = False,
+    nulls: bool = False,
     **kwargs: Any,
 ) -> forms.CharField:
     """A text answer; ``message`` is the error when it is left empty (no message: optional).
-    ``name`` and ``grouped`` word the error when it is too long (see ``too_long``)."""
+    ``name`` and ``grouped`` word the error when it is too long (see ``too_long``); ``nulls``
+    words the error for a null character with ``name`` too ("Name must not contain null
+    characters") rather than Django's own."""
+    messages = {"required": message, "max_length": too_long(max_length, name, grouped=grouped)}
+    if nulls:
+        messages["null_characters_not_allowed"] = f"{name} must not contain null characters"
     return forms.CharField(
-        required=bool(message),
-        max_length=max_length,
-        error_messages={
-            "required": message,
-            "max_length": too_long(max_length, name, grouped=grouped),
-        },
-        **kwargs,
+        required=bool(message), max_length=max_length, error_messages=messages, **kwargs
     )
 
 
