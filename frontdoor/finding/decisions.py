@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -254,13 +255,10 @@ def builtin_kinds_register() -> None:
         return F("status")
 
     screening: Sequence[tuple[str, str]] = tuple(ScreeningOutcome.choices)
-    decision_recorded = DecisionKind(
-        key="screening",
-        label="Screening decision",
-        group=DECISION,
+    # A child's screening, on the contact's page; a MASH decision, on the enquiry's page.
+    screened = partial(
+        DecisionKind,
         perm=Perm.CONTACT_VIEW,
-        outcomes=tuple(screening),
-        queryset=lambda: ContactChild.objects.filter(screened_at__isnull=False),
         at="screened_at",
         by="screened_by",
         child="child",
@@ -269,73 +267,65 @@ def builtin_kinds_register() -> None:
         url_name="contact-detail",
         url_arg="contact_id",
     )
-    mash = DecisionKind(
+    on_enquiry = partial(
+        DecisionKind,
+        perm=Perm.ENQUIRY_VIEW,
+        child="enquiry__child",
+        reference=contact_reference,
+        url_name="enquiry-detail",
+        url_arg="enquiry_id",
+    )
+    decision_recorded = screened(
+        key="screening",
+        label="Screening decision",
+        group=DECISION,
+        outcomes=tuple(screening),
+        queryset=lambda: ContactChild.objects.filter(screened_at__isnull=False),
+    )
+    mash = on_enquiry(
         key="mash",
         label="MASH decision",
         group=DECISION,
-        perm=Perm.ENQUIRY_VIEW,
         outcomes=tuple(DecisionOutcome.choices),
         queryset=lambda: Decision.objects.all(),
         at="recorded_at",
         by="recorded_by",
-        child="enquiry__child",
         outcome="outcome",
-        reference=contact_reference,
-        url_name="enquiry-detail",
-        url_arg="enquiry_id",
         state=signoff_state,
         states=dict(DecisionStatus.choices),
         state_at="reviewed_at",
         state_by="reviewed_by",
     )
     reviews = [s for s in DecisionStatus.choices if s[0] != DecisionStatus.AWAITING]
-    review = DecisionKind(
+    review = on_enquiry(
         key="mash_review",
         label="Manager's review of a MASH decision",
         group=DECISION,
-        perm=Perm.ENQUIRY_VIEW,
         outcomes=tuple(reviews),
         queryset=lambda: Decision.objects.filter(reviewed_at__isnull=False),
         at="reviewed_at",
         by="reviewed_by",
-        child="enquiry__child",
         outcome="status",
-        reference=contact_reference,
-        url_name="enquiry-detail",
-        url_arg="enquiry_id",
     )
     transfers = [str(o) for o in TRANSFER_OUTCOMES]
-    enquiry_closed = DecisionKind(
+    enquiry_closed = on_enquiry(
         key="enquiry_closed",
         label="MASH enquiry closed",
         group=CLOSURE,
-        perm=Perm.ENQUIRY_VIEW,
         outcomes=tuple((v, t) for v, t in DecisionOutcome.choices if v not in transfers),
         queryset=lambda: Decision.objects.filter(
             signed_off_at__isnull=False, enquiry__status=EnquiryStatus.CLOSED
         ).exclude(outcome__in=transfers),
         at="signed_off_at",
         by="signed_off_by",
-        child="enquiry__child",
         outcome="outcome",
-        reference=contact_reference,
-        url_name="enquiry-detail",
-        url_arg="enquiry_id",
     )
-    contact_closed = DecisionKind(
+    contact_closed = screened(
         key="screening_closed",
         label="Contact closed at screening",
         group=CLOSURE,
-        perm=Perm.CONTACT_VIEW,
         outcomes=tuple((v, t) for v, t in screening if v in SCREENING_CLOSURES),
         queryset=lambda: ContactChild.objects.filter(outcome__in=SCREENING_CLOSURES),
-        at="screened_at",
-        by="screened_by",
-        child="child",
-        outcome="outcome",
-        reference="contact__reference",
-        url_name="contact-detail",
-        url_arg="contact_id",
     )
     open_case_done = DecisionKind(
         key="open_case_acknowledged",

@@ -311,6 +311,47 @@ def request_answer(
     return locked
 
 
+def _decision_check(
+    outcome: str, rationale: str, referrer_feedback: str, *, whose: str, rationale_field: str
+) -> None:
+    """A decision needs an outcome, a rationale and the feedback to give the referrer (``whose``
+    words the messages: "the" decision or "your" decision)."""
+    errors: dict[str, str] = {}
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = f"Select {whose} decision"
+    if not rationale.strip():
+        errors[rationale_field] = f"Enter the rationale for {whose} decision"
+    if not referrer_feedback.strip():
+        errors["referrer_feedback"] = "Enter the feedback to give the referrer"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _decision_create(
+    enquiry: Enquiry,
+    outcome: str,
+    rationale: str,
+    referrer_feedback: str,
+    *,
+    by: User,
+    at: datetime,
+    replaces: Decision | None = None,
+) -> Decision:
+    """A new decision on ``enquiry``, due for sign-off under the policy in force at ``at``."""
+    policy = policy_in_force(at)
+    return Decision.objects.create(
+        enquiry=enquiry,
+        outcome=outcome,
+        rationale=rationale,
+        referrer_feedback=referrer_feedback,
+        recorded_by=by,
+        recorded_at=at,
+        signoff_due_at=rules_for(policy).due("signoff", at, enquiry.rating),
+        replaces=replaces,
+        policy=policy,
+    )
+
+
 def decision_record(
     *,
     enquiry: Enquiry,
@@ -322,32 +363,14 @@ def decision_record(
 ) -> Decision:
     """A MASH social worker records the decision; it then waits for a manager's sign-off."""
     at = at or timezone.now()
-    errors: dict[str, str] = {}
-    if outcome not in DecisionOutcome.values:
-        errors["outcome"] = "Select the decision"
-    if not rationale.strip():
-        errors["rationale"] = "Enter the rationale for the decision"
-    if not referrer_feedback.strip():
-        errors["referrer_feedback"] = "Enter the feedback to give the referrer"
-    if errors:
-        raise ValidationError(errors)
+    _decision_check(outcome, rationale, referrer_feedback, whose="the", rationale_field="rationale")
     with transaction.atomic():
         locked = _locked_open_enquiry(enquiry)
         if at < locked.entered_at:
             raise ValidationError(
                 {"outcome": "A decision cannot be earlier than the enquiry began"}
             )
-        policy = policy_in_force(at)
-        decision = Decision.objects.create(
-            enquiry=locked,
-            outcome=outcome,
-            rationale=rationale,
-            referrer_feedback=referrer_feedback,
-            recorded_by=by,
-            recorded_at=at,
-            signoff_due_at=rules_for(policy).due("signoff", at, locked.rating),
-            policy=policy,
-        )
+        decision = _decision_create(locked, outcome, rationale, referrer_feedback, by=by, at=at)
         locked.status = EnquiryStatus.DECIDED
         locked.completed_at = at
         locked.save(update_fields=["status", "completed_at"])
@@ -506,15 +529,9 @@ def decision_replace(
     rationale. It replaces the worker's, and waits for another manager's sign-off: no
     decision is signed off by its author."""
     at = at or timezone.now()
-    errors: dict[str, str] = {}
-    if outcome not in DecisionOutcome.values:
-        errors["outcome"] = "Select your decision"
-    if not rationale.strip():
-        errors["oversight"] = "Enter the rationale for your decision"
-    if not referrer_feedback.strip():
-        errors["referrer_feedback"] = "Enter the feedback to give the referrer"
-    if errors:
-        raise ValidationError(errors)
+    _decision_check(
+        outcome, rationale, referrer_feedback, whose="your", rationale_field="oversight"
+    )
     with transaction.atomic():
         locked = _locked_decision(decision, by, at)
         if outcome == locked.outcome:
@@ -523,17 +540,8 @@ def decision_replace(
             )
         _reviewed(locked, status=DecisionStatus.REPLACED, oversight=rationale, by=by, at=at)
         enquiry = locked.enquiry
-        policy = policy_in_force(at)
-        replacement = Decision.objects.create(
-            enquiry=enquiry,
-            outcome=outcome,
-            rationale=rationale,
-            referrer_feedback=referrer_feedback,
-            recorded_by=by,
-            recorded_at=at,
-            signoff_due_at=rules_for(policy).due("signoff", at, enquiry.rating),
-            replaces=locked,
-            policy=policy,
+        replacement = _decision_create(
+            enquiry, outcome, rationale, referrer_feedback, by=by, at=at, replaces=locked
         )
         history_write(
             record=enquiry,
