@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from frontdoor.intake.corrections import CONTACT_FIELDS
 from frontdoor.intake.models import (
     Channel,
     ConsentStatus,
@@ -171,25 +172,11 @@ class ContactEditForm(ContactDetailsForm):
 
     def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
         received = timezone.localtime(contact.received_at)
+        # What the page asks as it is stored: the time and the risk are asked another way.
         initial: dict[str, Any] = {
             name: getattr(contact, name)
-            for name in (
-                "channel",
-                "source",
-                "referrer_name",
-                "referrer_role",
-                "referrer_agency",
-                "referrer_phone",
-                "referrer_email",
-                "concern",
-                "consent_status",
-                "consent_reason",
-                "lawful_basis",
-                "sharing_override_reason",
-                "parents_aware",
-                "parental_responsibility_notes",
-                "household_notes",
-            )
+            for name in CONTACT_FIELDS
+            if name not in ("received_at", "immediate_risk")
         }
         initial["received_date"] = received.date()
         initial["received_time"] = f"{received:%H:%M}"

@@ -458,6 +458,39 @@ def _check(threshold: float, max_block: int) -> None:
         raise ValueError("the largest block must hold at least 2 records")
 
 
+def _matched(
+    left: Sequence[MatchRecord],
+    right: Sequence[MatchRecord],
+    blocks: Blocks,
+    threshold: float,
+    began: float,
+    *,
+    records: int,
+    progress: ProgressCallback | None,
+    every: int,
+    twins: bool,
+) -> tuple[list[Pair], BatchStats]:
+    """Score every candidate pair; keep those at or above ``threshold``, with the run's
+    figures (``records``: how many were read; ``began``: when the run started, by
+    ``time.monotonic``)."""
+    scored = 0
+    matches: list[Pair] = []
+    for pair in score_pairs(left, right, blocks, progress=progress, every=every, twins=twins):
+        scored += 1
+        if pair[2] >= threshold:
+            matches.append(pair)
+    stats = BatchStats(
+        records=records,
+        blocks=blocks.kept,
+        skipped_blocks=blocks.skipped,
+        largest_skipped=blocks.largest_skipped,
+        pairs_scored=scored,
+        matches=len(matches),
+        seconds=time.monotonic() - began,
+    )
+    return matches, stats
+
+
 def dedupe(
     records: Sequence[MatchRecord],
     *,
@@ -471,22 +504,18 @@ def dedupe(
     _check(threshold, max_block)
     began = time.monotonic()
     blocks = blocks_for_dedupe(records, max_block=max_block, progress=progress, every=every)
-    scored = 0
-    matches: list[Pair] = []
-    for pair in score_pairs(records, records, blocks, progress=progress, every=every, twins=twins):
-        scored += 1
-        if pair[2] >= threshold:
-            matches.append(pair)
-    cluster_ids = clusters([r.id for r in records], matches)
-    stats = BatchStats(
+    matches, stats = _matched(
+        records,
+        records,
+        blocks,
+        threshold,
+        began,
         records=len(records),
-        blocks=blocks.kept,
-        skipped_blocks=blocks.skipped,
-        largest_skipped=blocks.largest_skipped,
-        pairs_scored=scored,
-        matches=len(matches),
-        seconds=time.monotonic() - began,
+        progress=progress,
+        every=every,
+        twins=twins,
     )
+    cluster_ids = clusters([r.id for r in records], matches)
     return DedupeResult(cluster_ids=cluster_ids, matches=matches, stats=stats)
 
 
@@ -504,22 +533,18 @@ def link(
     _check(threshold, max_block)
     began = time.monotonic()
     blocks = blocks_for_link(left, right, max_block=max_block, progress=progress, every=every)
-    scored = 0
-    matches: list[Pair] = []
-    for pair in score_pairs(left, right, blocks, progress=progress, every=every, twins=twins):
-        scored += 1
-        if pair[2] >= threshold:
-            matches.append(pair)
-    matches.sort(key=lambda p: (p[0], -p[2], p[1]))
-    stats = BatchStats(
+    matches, stats = _matched(
+        left,
+        right,
+        blocks,
+        threshold,
+        began,
         records=len(left) + len(right),
-        blocks=blocks.kept,
-        skipped_blocks=blocks.skipped,
-        largest_skipped=blocks.largest_skipped,
-        pairs_scored=scored,
-        matches=len(matches),
-        seconds=time.monotonic() - began,
+        progress=progress,
+        every=every,
+        twins=twins,
     )
+    matches.sort(key=lambda p: (p[0], -p[2], p[1]))
     return LinkResult(matches=matches, stats=stats)
 
 

@@ -119,6 +119,36 @@ def _clean_text(value: str) -> str:
 # ------------------------------------------------------------------------------- merge
 
 
+def _on_both(
+    record: PersonMerge,
+    action: str,
+    summary: str,
+    children: tuple[Person, Person],
+    by: User,
+    at: datetime,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    reason: str,
+) -> None:
+    """A merge or its undoing: the same event in both children's histories, and the change
+    logged against both."""
+    for child in children:
+        event_append(
+            record=record,
+            action=action,
+            summary=summary,
+            at=at,
+            actor=by,
+            child=child,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    access_log_record(
+        user=by, children=list(children), record=record, action=AccessAction.CHANGE, at=at
+    )
+
+
 def person_merge(
     *,
     kept: Person,
@@ -253,19 +283,7 @@ def person_merge(
         summary = f"{_describe(m)} merged into {_describe(k)}"
         if stayed:
             summary += f"; {sum(len(v) for v in stayed.values())} row(s) stayed (unique rules)"
-        for child in (k, m):
-            event_append(
-                record=merge,
-                action="person.merged",
-                summary=summary,
-                at=at,
-                actor=by,
-                child=child,
-                before=before,
-                after=after,
-                reason=reason,
-            )
-        access_log_record(user=by, children=[k, m], record=merge, action=AccessAction.CHANGE, at=at)
+        _on_both(merge, "person.merged", summary, (k, m), by, at, before, after, reason)
     return merge
 
 
@@ -417,21 +435,7 @@ def person_unmerge(
             "alias_removed": alias_removed,
         }
         summary = f"Merge undone: {_describe(m)} separated again from {_describe(k)}"
-        for child in (k, m):
-            event_append(
-                record=locked,
-                action="person.unmerged",
-                summary=summary,
-                at=at,
-                actor=by,
-                child=child,
-                before=before,
-                after=after,
-                reason=reason,
-            )
-        access_log_record(
-            user=by, children=[k, m], record=locked, action=AccessAction.CHANGE, at=at
-        )
+        _on_both(locked, "person.unmerged", summary, (k, m), by, at, before, after, reason)
     return locked
 
 

@@ -22,6 +22,7 @@ from frontdoor.intake.views.flow import (
     _render,
     _returning,
     _save,
+    _step,
     _url,
     journey,
 )
@@ -29,28 +30,24 @@ from frontdoor.intake.views.flow import (
 
 @journey
 def parents(request: HttpRequest) -> HttpResponse:
-    return _question(
+    return _step(
         request,
-        _draft(request),
-        form_class=forms.ParentsAwareForm,
-        template="referral/parents.html",
-        answers=lambda form, _data: form.answers(),
-        next_url=lambda _data: _after(request, _url("referral-concern")),
-        back=_back(request, _url("referral-family")),
+        forms.ParentsAwareForm,
+        "referral/parents.html",
+        goes_to="referral-concern",
+        comes_from="referral-family",
         context=lambda _data: {"choices": forms.PARENTS_AWARE_CHOICES},
     )
 
 
 @journey
 def concern(request: HttpRequest) -> HttpResponse:
-    return _question(
+    return _step(
         request,
-        _draft(request),
-        form_class=forms.ConcernForm,
-        template="referral/concern.html",
-        answers=lambda form, _data: form.answers(),
-        next_url=lambda _data: _after(request, _url("referral-consent")),
-        back=_back(request, _url("referral-parents")),
+        forms.ConcernForm,
+        "referral/concern.html",
+        goes_to="referral-consent",
+        comes_from="referral-parents",
     )
 
 
@@ -71,7 +68,6 @@ def consent(request: HttpRequest) -> HttpResponse:
         _draft(request),
         form_class=forms.ConsentForm,
         template="referral/consent.html",
-        answers=lambda form, _data: form.answers(),
         next_url=next_url,
         back=_back(request, _url("referral-concern")),
         context=lambda _data: {"choices": forms.CONSENT_CHOICES},
@@ -88,7 +84,6 @@ def lawful_basis(request: HttpRequest) -> HttpResponse:
         draft,
         form_class=forms.LawfulBasisForm,
         template="referral/lawful_basis.html",
-        answers=lambda form, _data: form.answers(),
         next_url=lambda _data: _after(request, _url("referral-evidence")),
         back=_back(request, _url("referral-consent")),
         initial=lambda data: {"lawful_basis": data.get("lawful_basis", "public_task")},

@@ -61,7 +61,6 @@ def family(request: HttpRequest) -> HttpResponse:
         draft,
         form_class=forms.FamilyForm,
         template="referral/family.html",
-        answers=lambda form, _data: form.answers(),
         next_url=next_url,
         back=_back(request, _url("referral-children")),
         context=lambda data: {

@@ -177,15 +177,17 @@ def _question(
     *,
     form_class: type[forms.QuestionForm],
     template: str,
-    answers: Callable[[forms.QuestionForm, dict[str, Any]], dict[str, Any]],
     next_url: Callable[[dict[str, Any]], str],
     back: str,
+    answers: Callable[[forms.QuestionForm, dict[str, Any]], dict[str, Any]] | None = None,
     initial: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     form_kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     context: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     needs_draft: bool = True,
 ) -> HttpResponse:
-    """One question page: show, check, save to the draft, go on (or save for later)."""
+    """One question page: show, check, save to the draft, go on (or save for later).
+
+    ``answers(form, draft data)`` is what the page saves (by default its answers as they are)."""
     if draft is None and needs_draft:
         return redirect("referral-start")
     data: dict[str, Any] = dict(draft.data) if draft else {}
@@ -195,7 +197,8 @@ def _question(
     if request.method == "POST":
         saving = request.POST.get("action") == "save"
         if form.is_valid():
-            draft = _save(request, draft, answers(form, data))
+            saved = answers(form, data) if answers else form.answers()
+            draft = _save(request, draft, saved)
             if saving:
                 return redirect("referral-save")
             return redirect(next_url(dict(draft.data)))
@@ -209,3 +212,25 @@ def _question(
 
 def _back(request: HttpRequest, previous: str) -> str:
     return _url("referral-check") if _returning(request) else previous
+
+
+def _step(
+    request: HttpRequest,
+    form_class: type[forms.QuestionForm],
+    template: str,
+    *,
+    goes_to: str,
+    comes_from: str,
+    context: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """A page on the journey's straight line: its answers saved as they are, then on to the
+    page named ``goes_to`` (back from ``comes_from``), or back to "Check your answers"."""
+    return _question(
+        request,
+        _draft(request),
+        form_class=form_class,
+        template=template,
+        next_url=lambda _data: _after(request, _url(goes_to)),
+        back=_back(request, _url(comes_from)),
+        context=context,
+    )

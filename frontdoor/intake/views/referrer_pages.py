@@ -122,7 +122,6 @@ def risk(request: HttpRequest) -> HttpResponse:
         _draft(request),
         form_class=forms.RiskForm,
         template="referral/risk.html",
-        answers=lambda form, _data: form.answers(),
         next_url=next_url,
         back=_back(request, _url("referral-referrer")),
     )
