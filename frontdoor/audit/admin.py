@@ -9,6 +9,8 @@ from frontdoor.audit.models import AccessLogEntry, Event
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that lists and shows records but never adds, changes or deletes them."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from frontdoor.audit.admin import ReadOnlyAdmin
 from frontdoor.matching.models import DuplicatePair, MatchSettings, PersonMerge
 from frontdoor.matching.selectors import match_settings
 from frontdoor.matching.services import match_settings_save
@@ -39,23 +40,12 @@ class MatchSettingsAdmin(admin.ModelAdmin):
         match_settings_save(settings=obj, by=request.user)  # type: ignore[arg-type]
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(DuplicatePair)
-class DuplicatePairAdmin(_ReadOnly):
+class DuplicatePairAdmin(ReadOnlyAdmin):
     list_display = ["first", "second", "weight", "status", "found_at", "decided_by"]
     list_filter = ["status"]
 
 
 @admin.register(PersonMerge)
-class PersonMergeAdmin(_ReadOnly):
+class PersonMergeAdmin(ReadOnlyAdmin):
     list_display = ["kept", "merged", "merged_at", "merged_by", "undone_at"]

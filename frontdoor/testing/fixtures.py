@@ -31,6 +31,33 @@ if TYPE_CHECKING:
 
     from frontdoor.accounts.models import User
 
+#: The persona fixtures a page's "who may open it" test walks through, the outsider last.
+ROLE_FIXTURES = (
+    "contact_officer",
+    "contact_manager",
+    "mash_worker",
+    "mash_manager",
+    "police_practitioner",
+    "health_practitioner",
+    "assessment_worker",
+    "assessment_manager",
+    "analyst",
+    "auditor",
+    "partnership_lead",
+    "head_of_service",
+    "administrator",
+    "outsider",
+)
+
+
+def role_fixtures(*left_out: str) -> list[str]:
+    """``ROLE_FIXTURES`` but for ``left_out``."""
+    unknown = set(left_out) - set(ROLE_FIXTURES)
+    if unknown:
+        raise ValueError(f"Not persona fixtures: {sorted(unknown)}")
+    return [role for role in ROLE_FIXTURES if role not in left_out]
+
+
 # Models are imported inside the fixtures, so this plugin also loads when a framework-free
 # package (frontdoor/clocks) runs its tests with ``-p no:django``.
 

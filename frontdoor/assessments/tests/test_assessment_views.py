@@ -15,29 +15,14 @@ from frontdoor.assessments.queues import AWAITING_AUTHORISATION, IN_PROGRESS
 from frontdoor.assessments.selectors import assessments_for_child
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.testing.factories import TeamFactory, UserFactory, local
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 from frontdoor.testing.personas import org_agency
 from frontdoor.work.overview import front_door_overview
 from frontdoor.work.queues import my_queue, team_queue
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "contact_officer",
-    "contact_manager",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "health_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "partnership_lead",
-    "head_of_service",
-    "administrator",
-    "outsider",
-]
+ALL = role_fixtures()
 
 
 @pytest.fixture

@@ -17,26 +17,11 @@ from frontdoor.escalations.selectors import escalations_for_child
 from frontdoor.escalations.services import escalation_respond
 from frontdoor.escalations.tests.helpers import RAISED_AT, raised
 from frontdoor.testing.factories import local, request_sent
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "contact_officer",
-    "contact_manager",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "health_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "partnership_lead",
-    "head_of_service",
-    "administrator",
-    "outsider",
-]
+ROLES = role_fixtures()
 
 #: role: (list, detail, raise, respond) for a police escalation about a MASH decision, at the
 #: practitioner stage (the decision's recorder, mash_worker, answers it).

@@ -16,7 +16,7 @@ from frontdoor.intake.payload import ReferralIn
 from frontdoor.intake.reconciliation import reconciliation_alerts_raise
 from frontdoor.intake.submissions import submission_receive
 from frontdoor.testing.factories import local, referral_document
-from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
+from frontdoor.web.tests.browser import axe_violations, chromium_page, failures, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,10 +80,7 @@ def _reconcile(live_server: Any, javascript: bool, settings: Any) -> None:
         if not javascript:
             page.context.close()
             page = page.context.browser.new_context(java_script_enabled=False).new_page()
-        broken: list[str] = []
-        page.on(
-            "response", lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None
-        )
+        broken = failures(page, console=False)
 
         def scan() -> None:
             if javascript:

@@ -18,7 +18,12 @@ import pytest
 
 from frontdoor.accounts.models import Agency, Role, Team, User
 from frontdoor.intake.models import Submission
-from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
+from frontdoor.web.tests.browser import (
+    axe_violations,
+    chromium_page,
+    failures,
+    two_factor_complete,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,15 +67,7 @@ class Referral:
         if self.scanner is not None:
             self.scanner.goto(base + "/refer/")  # same origin: the page's assets load
         self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "console",
-            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
-        )
+        self.broken = failures(page)
 
     def scan(self) -> None:
         url = self.page.url

@@ -15,7 +15,7 @@ from frontdoor.matching.models import DuplicateStatus, PersonMerge
 from frontdoor.people.models import Person
 from frontdoor.testing.factories import PASSWORD, child_details, contact_child_of, contact_recorded
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import axe_violations, chromium_page, two_factor_complete
+from frontdoor.web.tests.browser import axe_violations, chromium_page, failures, two_factor_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +38,7 @@ def test_a_manager_merges_two_records_of_one_child_and_undoes_it(live_server: An
     assert duplicates_find() == 1
 
     with chromium_page() as page:
-        broken: list[str] = []
-        page.on(
-            "response", lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None
-        )
+        broken = failures(page, console=False)
         scanned: list[str] = []
 
         def scan() -> None:

@@ -11,25 +11,11 @@ from django.urls import reverse
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.oversight.models import OversightEntry
 from frontdoor.testing.factories import PersonFactory
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "contact_officer",
-    "contact_manager",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "partnership_lead",
-    "head_of_service",
-    "administrator",
-    "outsider",
-]
+ROLES = role_fixtures("health_practitioner")
 MAY_RECORD = {"contact_manager", "mash_manager", "assessment_manager", "head_of_service"}
 
 

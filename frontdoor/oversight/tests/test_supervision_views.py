@@ -15,26 +15,11 @@ from frontdoor.oversight.models import SupervisionAction, SupervisionRecord
 from frontdoor.oversight.services import ActionDraft, supervision_record
 from frontdoor.oversight.tests.conftest import REFLECTION
 from frontdoor.testing.factories import local
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "contact_officer",
-    "contact_manager",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "health_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "partnership_lead",
-    "head_of_service",
-    "administrator",
-    "outsider",
-]
+ROLES = role_fixtures()
 MANAGERS = {"contact_manager", "mash_manager", "assessment_manager", "head_of_service"}
 
 

@@ -10,14 +10,8 @@ import pytest
 from django.urls import reverse
 
 from frontdoor.intake.tests.test_repeats import sam_history
-from frontdoor.testing.factories import PASSWORD
 from frontdoor.testing.personas import persona
-from frontdoor.web.tests.browser import (
-    axe_violations,
-    chromium_page,
-    two_factor_complete,
-    two_factor_step,
-)
+from frontdoor.web.tests.browser import Journey, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,55 +26,6 @@ def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-class Visit:
-    """Page steps with an axe scan after each (axe needs JavaScript: skipped without it)."""
-
-    def __init__(self, page: Any, base: str, *, axe: bool) -> None:
-        self.page, self.base, self.axe = page, base, axe
-        self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "console",
-            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
-        )
-
-    def scan(self) -> None:
-        self.scanned.append(self.page.url)
-        if self.axe:
-            violations = axe_violations(self.page)
-            assert violations == [], f"{self.page.url}: {violations}"
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.scan()
-
-    def sign_in(self, username: str) -> None:
-        self.go(reverse("login"))
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
-        if two_factor_step(self.page):
-            self.scan()
-            two_factor_complete(self.page, username)
-        self.scan()
-
-    def submit(self, name: str) -> None:
-        # Wait for the page the form leads to, or axe may scan the one being replaced.
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).click()
-        self.scan()
-
-    def follow(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name=name).first.click()
-        self.scan()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_repeat_child_is_screened_with_the_warning_and_the_chronology_is_filtered_and_printed(
     live_server: Any, javascript: bool
@@ -91,7 +36,7 @@ def test_a_repeat_child_is_screened_with_the_warning_and_the_chronology_is_filte
     child = sam["child"]
 
     with chromium_page(javascript=javascript) as page:
-        v = Visit(page, live_server.url, axe=javascript)
+        v = Journey(page, live_server.url, axe=javascript)
         v.sign_in("mash_worker")
 
         # Screening the fourth contact: the warning, the previous contacts and their outcomes.

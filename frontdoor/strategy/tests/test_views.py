@@ -15,24 +15,11 @@ from frontdoor.strategy.selectors import strategy_for_child
 from frontdoor.strategy.services import conference_book, s47_outcome_record
 from frontdoor.testing.factories import accepted as accept_transfer
 from frontdoor.testing.factories import transferred
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "contact_officer",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "health_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "head_of_service",
-    "partnership_lead",
-    "outsider",
-]
+ROLES = role_fixtures("contact_manager", "administrator")
 
 
 @pytest.fixture

@@ -109,6 +109,22 @@ def two_factor_complete(page: Any, username: str) -> None:
         page.get_by_role("button", name=button).click()
 
 
+def failures(page: Any, *, console: bool = True) -> list[str]:
+    """A list that collects every failed response on ``page`` from now on (and, with
+    ``console``, every script error)."""
+    broken: list[str] = []
+    page.on(
+        "response",
+        lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    if console:
+        page.on(
+            "console",
+            lambda m: broken.append(f"console {m.text}") if m.type == "error" else None,
+        )
+    return broken
+
+
 class Journey:
     """One browser tab through the pages: signs people in, follows links, submits forms and
     scans each page it lands on with axe-core (``axe=False`` without JavaScript, which axe
@@ -120,15 +136,7 @@ class Journey:
         self.base = base
         self.axe = axe
         self.scanned: list[str] = []
-        self.broken: list[str] = []
-        page.on(
-            "response",
-            lambda r: self.broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        page.on(
-            "console",
-            lambda m: self.broken.append(f"console {m.text}") if m.type == "error" else None,
-        )
+        self.broken = failures(page)
 
     def scan(self) -> None:
         self.scanned.append(self.page.url)

@@ -14,25 +14,11 @@ from django.urls import reverse
 from frontdoor.audit.models import AccessLogEntry
 from frontdoor.mash.models import PartnerRequest
 from frontdoor.testing.factories import request_sent
-from frontdoor.testing.fixtures import client_for
+from frontdoor.testing.fixtures import client_for, role_fixtures
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "contact_officer",
-    "contact_manager",
-    "mash_worker",
-    "mash_manager",
-    "police_practitioner",
-    "health_practitioner",
-    "assessment_worker",
-    "assessment_manager",
-    "analyst",
-    "auditor",
-    "partnership_lead",
-    "administrator",
-    "outsider",
-]
+ALL = role_fixtures("head_of_service")
 
 
 @pytest.fixture
