@@ -19,7 +19,13 @@ from frontdoor.intake.views.flow import (
     _url,
     journey,
 )
-from frontdoor.intake.views.listed import full_name, item_answers, list_page, remove_page
+from frontdoor.intake.views.listed import (
+    full_name,
+    item_answers,
+    item_page,
+    list_page,
+    remove_page,
+)
 from frontdoor.people.models import Sex
 
 
@@ -54,36 +60,35 @@ def _new_child(child: dict[str, Any]) -> bool:
 
 @journey
 def child(request: HttpRequest, index: int) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _children(draft.data)
-    if index > len(listed) or index >= MAX_CHILDREN:
-        return redirect("referral-children")
-    existing = listed[index] if index < len(listed) else {}
-    editing = _returning(request) and bool(existing) and not _new_child(existing)
+    returning = _returning(request)
 
-    def next_url(_data: dict[str, Any]) -> str:
-        if editing:
+    def editing(existing: dict[str, Any]) -> bool:
+        return returning and bool(existing) and not _new_child(existing)
+
+    def next_url(existing: dict[str, Any]) -> str:
+        if editing(existing):
             return _url("referral-check")
-        return _url("referral-child-address", index, returning=_returning(request))
+        return _url("referral-child-address", index, returning=returning)
 
-    if not listed:
-        back = _url("referral-risk")
-    elif editing:
-        back = _url("referral-check")
-    else:
-        back = _url("referral-children", returning=_returning(request))
-    return _question(
+    def back(listed: list[dict[str, Any]], existing: dict[str, Any]) -> str:
+        if not listed:
+            return _url("referral-risk")
+        if editing(existing):
+            return _url("referral-check")
+        return _url("referral-children", returning=returning)
+
+    return item_page(
         request,
-        draft,
+        index,
+        key="children",
+        limit=MAX_CHILDREN,
+        missing=_url("referral-children"),
         form_class=forms.ChildForm,
         template="referral/child.html",
-        answers=item_answers("children", index, merge=True),
+        merge=True,
         next_url=next_url,
         back=back,
-        initial=lambda _data: forms.ChildForm.initial_from(existing),
-        context=lambda _data: {
+        context=lambda existing, _data: {
             "index": index,
             "adding": not existing,
             "first": index == 0,

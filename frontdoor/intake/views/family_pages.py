@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from frontdoor.intake import forms
 from frontdoor.intake.payload import MAX_ADULTS
@@ -20,7 +19,7 @@ from frontdoor.intake.views.flow import (
     _url,
     journey,
 )
-from frontdoor.intake.views.listed import full_name, item_answers, list_page, remove_page
+from frontdoor.intake.views.listed import full_name, item_page, list_page, remove_page
 
 
 def _adults(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,29 +71,24 @@ def family(request: HttpRequest) -> HttpResponse:
 
 @journey
 def adult(request: HttpRequest, index: int) -> HttpResponse:
-    draft = _draft(request)
-    if draft is None:
-        return redirect("referral-start")
-    listed = _adults(draft.data)
-    if index > len(listed) or index >= MAX_ADULTS:
-        return redirect(_url("referral-family", returning=_returning(request)))
-    existing = listed[index] if index < len(listed) else {}
-
-    return _question(
+    returning = _returning(request)
+    return item_page(
         request,
-        draft,
+        index,
+        key="adults",
+        limit=MAX_ADULTS,
+        missing=_url("referral-family", returning=returning),
         form_class=forms.AdultForm,
         template="referral/adult.html",
-        answers=item_answers("adults", index, merge=False),
-        next_url=lambda _data: _url("referral-adults", returning=_returning(request)),
-        back=_url(
-            "referral-adults" if listed else "referral-family", returning=_returning(request)
+        merge=False,
+        next_url=lambda _existing: _url("referral-adults", returning=returning),
+        back=lambda listed, _existing: _url(
+            "referral-adults" if listed else "referral-family", returning=returning
         ),
-        initial=lambda _data: forms.AdultForm.initial_from(existing),
-        context=lambda _data: {
+        context=lambda existing, data: {
             "adding": not existing,
             "relationships": list(forms.ADULT_RELATIONSHIP_LABELS.items()),
-            "several": len(_children(draft.data)) > 1,
+            "several": len(_children(data)) > 1,
         },
     )
 

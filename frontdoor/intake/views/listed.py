@@ -110,3 +110,40 @@ def list_page(
         initial=lambda _data: {},
         context=lambda _data: {**context(items), "full": full},
     )
+
+
+def item_page(
+    request: HttpRequest,
+    index: int,
+    *,
+    key: str,
+    limit: int,
+    missing: str,
+    form_class: type[forms.QuestionForm],
+    template: str,
+    merge: bool,
+    next_url: Callable[[dict[str, Any]], str],
+    back: Callable[[list[dict[str, Any]], dict[str, Any]], str],
+    context: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+) -> HttpResponse:
+    """The page that adds item ``index`` (one past the end, while under ``limit``) or changes
+    it; any other index goes to ``missing``. The callbacks get the item as it is (``{}`` when
+    adding): ``next_url(item)``, ``back(items, item)`` and ``context(item, draft data)``."""
+    draft = _draft(request)
+    if draft is None:
+        return redirect("referral-start")
+    items = _listed(draft.data, key)
+    if index > len(items) or index >= limit:
+        return redirect(missing)
+    existing = items[index] if index < len(items) else {}
+    return _question(
+        request,
+        draft,
+        form_class=form_class,
+        template=template,
+        answers=item_answers(key, index, merge=merge),
+        next_url=lambda _data: next_url(existing),
+        back=back(items, existing),
+        initial=lambda _data: form_class.initial_from(existing),
+        context=lambda data: context(existing, data),
+    )
