@@ -32,7 +32,7 @@ from frontdoor.intake.match_steps import (
     match_step,
     triage_rows,
 )
-from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
+from frontdoor.intake.models import Contact, ContactChild, Document, Referral, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
 from frontdoor.intake.reconciliation import (
     gap_checks,
@@ -44,7 +44,7 @@ from frontdoor.intake.reconciliation import (
     submission_for_contact,
 )
 from frontdoor.intake.repeats import screening_check
-from frontdoor.mash.models import Enquiry
+from frontdoor.intake.selectors import referral_page
 from frontdoor.people.models import Person, PersonKind
 from frontdoor.people.record_views import adult_add_page, one_per_change
 from frontdoor.people.services import ChildDetails
@@ -343,10 +343,10 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            enquiry = Enquiry.objects.filter(referral__contact_child=link).first()
-            if enquiry is not None:
-                return redirect("enquiry-detail", enquiry.pk)
-            return redirect("contact-detail", pk)
+            # On to the stage that took the referral up (the MASH's enquiry), if one did.
+            referral = Referral.objects.filter(contact_child=link).first()
+            taken_up = referral_page(referral) if referral is not None else None
+            return redirect(taken_up or reverse("contact-detail", args=[pk]))
     log_view(request, [link.child], link.contact)
     return render(
         request,
