@@ -6,6 +6,7 @@ an access-log entry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -19,11 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
+from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.intake import contact_forms as forms
 from frontdoor.intake import services as intake
+from frontdoor.intake.adults import adult_add_page
 from frontdoor.intake.clocks import feedback_clock, screening_clock
-from frontdoor.intake.corrections import contact_correct
+from frontdoor.intake.corrections import CONTACT_CORRECTED, contact_correct
 from frontdoor.intake.feedback import feedback_given_at, feedback_state
 from frontdoor.intake.linking import triage_answer
 from frontdoor.intake.match_steps import (
@@ -46,11 +49,25 @@ from frontdoor.intake.reconciliation import (
 from frontdoor.intake.repeats import screening_check
 from frontdoor.intake.selectors import referral_page
 from frontdoor.people.models import Person, PersonKind
-from frontdoor.people.record_views import adult_add_page, one_per_change
 from frontdoor.people.services import ChildDetails
 from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def one_per_change(events: Iterable[Event]) -> list[Event]:
+    """A contact's history: a correction is appended once per child named in the contact (so
+    each child's chronology has it); the contact's page shows it once."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for event in events:
+        if event.action == CONTACT_CORRECTED:
+            key = (event.at, event.summary, event.actor_id)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(event)
+    return kept
 
 
 def _known_child(value: str | None) -> Person | None:
