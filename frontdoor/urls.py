@@ -22,10 +22,9 @@ urlpatterns = [
     path("", include("frontdoor.retention.urls")),
     path("", include("frontdoor.finding.access_log_urls")),
     path("", include("frontdoor.finding.urls")),
-    path("", include("frontdoor.people.record_urls")),
+    path("", include("frontdoor.children.urls")),
     path("", include("frontdoor.work.urls")),
     path("", include("frontdoor.intake.contact_urls")),
-    path("", include("frontdoor.people.urls")),
     path("", include("frontdoor.mash.urls")),
     path("", include("frontdoor.transfers.urls")),
 ]

@@ -17,10 +17,10 @@ from frontdoor.intake.models import (
     Contact,
     LawfulBasis,
     ParentsAware,
+    Rating,
     ReferralSource,
     ScreeningOutcome,
 )
-from frontdoor.mash.models import Rating
 from frontdoor.people.forms import clean_nhs_number
 from frontdoor.people.models import Sex
 from frontdoor.people.services import ChildDetails

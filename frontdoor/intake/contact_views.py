@@ -6,6 +6,7 @@ an access-log entry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -19,11 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.middleware import requires
+from frontdoor.audit.models import Event
 from frontdoor.audit.selectors import timeline_for
 from frontdoor.intake import contact_forms as forms
 from frontdoor.intake import services as intake
+from frontdoor.intake.adults import adult_add_page
 from frontdoor.intake.clocks import feedback_clock, screening_clock
-from frontdoor.intake.corrections import contact_correct
+from frontdoor.intake.corrections import CONTACT_CORRECTED, contact_correct
 from frontdoor.intake.feedback import feedback_given_at, feedback_state
 from frontdoor.intake.linking import triage_answer
 from frontdoor.intake.match_steps import (
@@ -32,7 +35,7 @@ from frontdoor.intake.match_steps import (
     match_step,
     triage_rows,
 )
-from frontdoor.intake.models import Contact, ContactChild, Document, ScreeningOutcome
+from frontdoor.intake.models import Contact, ContactChild, Document, Referral, ScreeningOutcome
 from frontdoor.intake.payload import ORGANISATION_LABELS, RELATIONSHIP_LABELS
 from frontdoor.intake.reconciliation import (
     gap_checks,
@@ -44,13 +47,27 @@ from frontdoor.intake.reconciliation import (
     submission_for_contact,
 )
 from frontdoor.intake.repeats import screening_check
-from frontdoor.mash.models import Enquiry
+from frontdoor.intake.selectors import referral_page
 from frontdoor.people.models import Person, PersonKind
-from frontdoor.people.record_views import adult_add_page, one_per_change
 from frontdoor.people.services import ChildDetails
 from frontdoor.web.pages import log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def one_per_change(events: Iterable[Event]) -> list[Event]:
+    """A contact's history: a correction is appended once per child named in the contact (so
+    each child's chronology has it); the contact's page shows it once."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for event in events:
+        if event.action == CONTACT_CORRECTED:
+            key = (event.at, event.summary, event.actor_id)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(event)
+    return kept
 
 
 def _known_child(value: str | None) -> Person | None:
@@ -343,10 +360,10 @@ def contact_screen(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            enquiry = Enquiry.objects.filter(referral__contact_child=link).first()
-            if enquiry is not None:
-                return redirect("enquiry-detail", enquiry.pk)
-            return redirect("contact-detail", pk)
+            # On to the stage that took the referral up (the MASH's enquiry), if one did.
+            referral = Referral.objects.filter(contact_child=link).first()
+            taken_up = referral_page(referral) if referral is not None else None
+            return redirect(taken_up or reverse("contact-detail", args=[pk]))
     log_view(request, [link.child], link.contact)
     return render(
         request,

@@ -64,6 +64,16 @@ class ParentsAware(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
+class Rating(models.TextChoices):
+    """The BRAG rating a screener gives a MASH enquiry (the MASH keeps and changes it; the
+    transfer and strategy stages carry it on)."""
+
+    RED = "RED", "Red"
+    AMBER = "AMBER", "Amber"
+    GREEN = "GREEN", "Green"
+    BLUE = "BLUE", "Blue"
+
+
 class ScreeningOutcome(models.TextChoices):
     ALLOCATED_WORKER = "allocated_worker", "Pass to the allocated worker (case already open)"
     ADVICE_NFA = "advice_nfa", "Advice, signposting or no further action"

@@ -1,7 +1,9 @@
-"""Reads for the online referral form: a draft's uploads, a sent referral, its outcome."""
+"""Reads for the online referral form: a draft's uploads, a sent referral, its outcome; and
+where a referral was taken up (the page a later stage registers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 from frontdoor.intake.models import (
     ContactChild,
     Document,
+    Referral,
     ReferralDraft,
     ScreeningOutcome,
     Submission,
@@ -34,6 +37,26 @@ WHAT_NEXT: dict[str, str] = {
     ScreeningOutcome.ALLOCATED_WORKER: "The child's social worker will act on what you told us.",
 }
 NOT_DECIDED = "Being looked into now"
+
+#: The address of the page where a later stage took a referral up, or None if it did not.
+ReferralPage = Callable[[Referral], str | None]
+_REFERRAL_PAGES: list[ReferralPage] = []
+
+
+def referral_page_register(page: ReferralPage) -> None:
+    """A later stage names the page where it took a referral up (the MASH: the enquiry), so
+    screening can go on to it without importing that stage."""
+    if page not in _REFERRAL_PAGES:
+        _REFERRAL_PAGES.append(page)
+
+
+def referral_page(referral: Referral) -> str | None:
+    """The page of the stage that took ``referral`` up, or None if none did (or none says)."""
+    for page in _REFERRAL_PAGES:
+        address = page(referral)
+        if address is not None:
+            return address
+    return None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,15 @@ def _enquiry_open(
     return enquiry_open(referral=referral, rating=rating, by=by, reason=rationale, at=at)
 
 
+def _enquiry_page(referral: Referral) -> str | None:
+    from django.urls import reverse
+
+    from frontdoor.mash.models import Enquiry
+
+    enquiry = Enquiry.objects.filter(referral=referral).only("pk").first()
+    return reverse("enquiry-detail", args=[enquiry.pk]) if enquiry is not None else None
+
+
 def _enquiries_of(person: Person) -> int:
     from frontdoor.mash.models import Enquiry
 
@@ -32,6 +41,7 @@ class MashConfig(AppConfig):
 
     def ready(self) -> None:
         from frontdoor.intake.models import ScreeningOutcome
+        from frontdoor.intake.selectors import referral_page_register
         from frontdoor.intake.services import referral_hand_off_register
         from frontdoor.mash import chronology
         from frontdoor.matching.review import person_holdings_register
@@ -40,5 +50,7 @@ class MashConfig(AppConfig):
 
         # Screening hands a referral to the MASH (intake never imports the MASH).
         referral_hand_off_register(ScreeningOutcome.MASH_ENQUIRY, _enquiry_open)
+        # Screening goes on to the enquiry it opened.
+        referral_page_register(_enquiry_page)
         # Two records compared side by side show how many enquiries each holds.
         person_holdings_register("enquiries", _enquiries_of)

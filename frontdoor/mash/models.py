@@ -6,12 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class Rating(models.TextChoices):
-    RED = "RED", "Red"
-    AMBER = "AMBER", "Amber"
-    GREEN = "GREEN", "Green"
-    BLUE = "BLUE", "Blue"
+# The BRAG rating is given at screening, so it is intake's; the MASH keeps and changes it.
+from frontdoor.intake.models import Rating
 
 
 class EnquiryStatus(models.TextChoices):

@@ -1,22 +1,20 @@
-"""Reads of the MASH stage: an enquiry as its page and the API show it, and whether an
-enquiry's referral may be transferred to the assessment team now.
+"""Reads of the MASH stage: an enquiry as its page and the API show it.
 
 ``enquiry_detail`` is the one read of an enquiry for people: the page
 (``frontdoor.mash.views``) and the API (``GET /api/v1/enquiries/{id}``) both build from it,
 so they show the same requests, decision and clocks.
 
-``transfer_refusal`` is the one rule for "may this be transferred": the enquiry's page shows
-"Request a transfer" only when it is None, the transfer service refuses a request with its
-reason, and ``transferable_decisions`` is the same rule as a query, for the work queues.
+The transfer stage sits above the MASH: it registers what the enquiry shows of its transfers
+and whether one may be asked for now (``enquiry_transfers_register``), so the one rule for
+"may this be transferred" lives there (``frontdoor.transfers.selectors.transfer_refusal``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from frontdoor.accounts.access import Perm, visible_case_records, visible_requests
@@ -28,52 +26,48 @@ from frontdoor.mash.clocks import (
     transfer_request_clock,
 )
 from frontdoor.mash.models import (
-    TRANSFER_OUTCOMES,
     Decision,
-    DecisionStatus,
     Enquiry,
     PartnerRequest,
     RatingChange,
 )
-from frontdoor.transfers.clocks import acceptance_clock
-from frontdoor.transfers.models import TransferStatus
 
 if TYPE_CHECKING:
-    from frontdoor.intake.models import Referral
     from frontdoor.transfers.models import Transfer
 
-#: A transfer in one of these states is in progress: no second one may be asked for.
-TRANSFER_IN_PROGRESS = (TransferStatus.REQUESTED, TransferStatus.ACCEPTED)
 
-NOT_SIGNED_OFF = "The MASH decision must be signed off before a transfer"
-NOT_TO_ASSESSMENT = "This decision does not lead to the assessment team"
-IN_PROGRESS = "This referral already has a transfer in progress"
+@dataclass(frozen=True)
+class EnquiryTransfers:
+    """What the transfer stage shows on an enquiry: its transfers, each with its clock, and
+    why a transfer may not be asked for now (None: it may)."""
 
-
-def transfer_refusal(referral: Referral, *, decision: Decision | None = None) -> str | None:
-    """Why the referral may not be transferred to the assessment team now, or None if it may.
-
-    A referral that went through a MASH enquiry needs the enquiry's decision signed off, and
-    for an assessment or a strategy discussion; no referral may have two transfers in
-    progress. ``decision`` is the enquiry's current decision where the caller has it."""
-    enquiry = Enquiry.objects.filter(referral_id=referral.pk).first()
-    if enquiry is not None:
-        if decision is None:
-            decision = enquiry.decision
-        if decision is None or decision.status != DecisionStatus.SIGNED_OFF:
-            return NOT_SIGNED_OFF
-        if decision.outcome not in TRANSFER_OUTCOMES:
-            return NOT_TO_ASSESSMENT
-    if referral.transfers.filter(status__in=TRANSFER_IN_PROGRESS).exists():
-        return IN_PROGRESS
-    return None
+    transfers: list[tuple[Transfer, ClockReading]]
+    refused: str | None
 
 
-def transferable_decisions(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
-    """``transfer_refusal`` as a query: the decisions whose referral may be transferred now."""
-    return decisions.filter(
-        status=DecisionStatus.SIGNED_OFF, outcome__in=[str(o) for o in TRANSFER_OUTCOMES]
-    ).exclude(enquiry__referral__transfers__status__in=TRANSFER_IN_PROGRESS)
+class EnquiryTransfersRead(Protocol):
+    def __call__(
+        self, enquiry: Enquiry, decision: Decision | None, now: datetime
+    ) -> EnquiryTransfers: ...
+
+
+#: Without a transfer stage nothing may be transferred.
+NO_TRANSFER_STAGE = "Transfers to the assessment team are not set up"
+_TRANSFERS: list[EnquiryTransfersRead] = []
+
+
+def enquiry_transfers_register(read: EnquiryTransfersRead) -> None:
+    """The transfer stage (above the MASH) says what an enquiry's page shows of its transfers
+    and whether one may be asked for: its rule (``transfers.selectors.transfer_refusal``)."""
+    _TRANSFERS[:] = [read]
+
+
+def _enquiry_transfers(
+    enquiry: Enquiry, decision: Decision | None, now: datetime
+) -> EnquiryTransfers:
+    if not _TRANSFERS:
+        return EnquiryTransfers(transfers=[], refused=NO_TRANSFER_STAGE)
+    return _TRANSFERS[0](enquiry, decision, now)
 
 
 def enquiry_visible(user: Any, pk: int) -> Enquiry:
@@ -120,7 +114,7 @@ def enquiry_detail(enquiry: Enquiry, user: Any, now: datetime) -> EnquiryDetail:
         .select_related("enquiry__child", "agency", "policy", "sent_by", "answered_by")
         .order_by("sent_at", "id"),
     )
-    transfers = enquiry.referral.transfers.select_related("to_team", "policy").order_by("id")
+    transfers = _enquiry_transfers(enquiry, decision, now)
     return EnquiryDetail(
         enquiry=enquiry,
         now=now,
@@ -139,6 +133,6 @@ def enquiry_detail(enquiry: Enquiry, user: Any, now: datetime) -> EnquiryDetail:
         transfer_clock=transfer_request_clock(decision, now)
         if decision is not None and decision.transfer_due_at
         else None,
-        transfers=[(t, acceptance_clock(t, now)) for t in transfers],
-        transfer_refused=transfer_refusal(enquiry.referral, decision=decision),
+        transfers=transfers.transfers,
+        transfer_refused=transfers.refused,
     )

@@ -23,7 +23,7 @@ from frontdoor.mash import services as mash
 from frontdoor.mash.clocks import request_clock
 from frontdoor.mash.models import DecisionStatus, Enquiry, PartnerRequest
 from frontdoor.mash.selectors import enquiry_detail, enquiry_visible
-from frontdoor.people.record_views import household_shown
+from frontdoor.people.pages import household_shown
 from frontdoor.web.pages import form_page, log_view, run_service
 
 GET_POST = require_http_methods(["GET", "POST"])

@@ -1,8 +1,8 @@
 """People in the admin: read-only, for superusers only.
 
-Corrections go through the record pages (``frontdoor.people.record_views``), which ask for a reason,
-keep the before and after, write the access log and re-key matching; the admin never edits a
-person. Opening a person here is logged as a read of their data, through the same guard as
+Corrections go through the record pages (``frontdoor.children.record_views``), which ask for a
+reason, keep the before and after, write the access log and re-key matching; the admin never
+edits a person. Opening a person here is logged as a read of their data, through the same guard as
 every page (a restricted child needs break-glass), and the list never names a restricted child.
 """
 

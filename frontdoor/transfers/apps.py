@@ -47,8 +47,10 @@ class TransfersConfig(AppConfig):
     def ready(self) -> None:
         from frontdoor.intake.models import ScreeningOutcome
         from frontdoor.intake.services import referral_hand_off_register
+        from frontdoor.mash.selectors import enquiry_transfers_register
         from frontdoor.matching.review import person_holdings_register
         from frontdoor.transfers import chronology
+        from frontdoor.transfers.selectors import enquiry_transfers
 
         chronology.register()
 
@@ -56,3 +58,5 @@ class TransfersConfig(AppConfig):
         referral_hand_off_register(ScreeningOutcome.STRATEGY_DISCUSSION, _strategy_transfer)
         # Two records compared side by side show how many transfers each holds.
         person_holdings_register("transfers", _transfers_of)
+        # The MASH's enquiry page and API show its transfers, and offer one by this stage's rule.
+        enquiry_transfers_register(enquiry_transfers)

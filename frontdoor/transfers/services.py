@@ -13,12 +13,12 @@ from frontdoor.accounts.models import Team, TeamKind
 from frontdoor.audit.services import history_write
 from frontdoor.intake.models import Referral
 from frontdoor.mash.models import Enquiry, Rating
-from frontdoor.mash.selectors import transfer_refusal
 from frontdoor.mash.services import enquiry_close
 from frontdoor.people.services import child_allocate
 from frontdoor.policies.rules import rules_for
 from frontdoor.policies.selectors import policy_in_force
 from frontdoor.transfers.models import Transfer, TransferRoute, TransferStatus, Visit
+from frontdoor.transfers.selectors import transfer_refusal
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User

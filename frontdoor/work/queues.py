@@ -35,10 +35,10 @@ from frontdoor.mash.models import (
     PartnerRequest,
     RequestStatus,
 )
-from frontdoor.mash.selectors import transferable_decisions
 from frontdoor.people.models import Person
 from frontdoor.transfers.clocks import acceptance_clock, first_transfer_requested_at, visit_clock
 from frontdoor.transfers.models import Transfer, TransferStatus
+from frontdoor.transfers.selectors import transferable_decisions
 
 
 class Stage:

@@ -127,6 +127,30 @@ def test_screening_the_same_child_twice_is_refused_not_duplicated(
     assert Enquiry.objects.count() == 1
 
 
+@pytest.mark.parametrize("outcome", ["mash_enquiry", "advice_nfa"])
+def test_screening_goes_on_to_the_enquiry_it_opened_or_back_to_the_contact(
+    contact_recorded: Callable[..., Contact], mash_worker: Any, outcome: str
+) -> None:
+    # The MASH registers its enquiry page (intake.selectors.referral_page_register).
+    contact = contact_recorded()
+    link = contact_child_of(contact)
+    data = {"outcome": outcome, "rating": "GREEN", "rationale": "Check with partners"}
+
+    response = client_for(mash_worker).post(
+        reverse("contact-screen", args=[contact.pk, link.pk]), data
+    )
+
+    enquiry = Enquiry.objects.filter(referral__contact_child=link).first()
+    expected = (
+        reverse("enquiry-detail", args=[enquiry.pk])
+        if outcome == "mash_enquiry" and enquiry is not None
+        else reverse("contact-detail", args=[contact.pk])
+    )
+    assert (outcome == "mash_enquiry") == (enquiry is not None)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
 def test_screening_to_mash_without_a_rating_asks_for_one(
     contact_recorded: Callable[..., Contact], mash_worker: Any
 ) -> None:

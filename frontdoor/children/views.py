@@ -1,4 +1,4 @@
-"""Children's pages: finding a child, the child's page and the chronology."""
+"""Children's pages: finding a child (or an adult), the child's page and the chronology."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from django.views.decorators.http import require_http_methods
 from frontdoor.accounts.access import Perm
 from frontdoor.accounts.middleware import requires
 from frontdoor.audit.selectors import timeline_for_child
-from frontdoor.intake.match_steps import (
-    candidates_shown,
-)
+from frontdoor.children import forms
+from frontdoor.children.forms import ChronologyFilterForm
+from frontdoor.children.record_views import child_record_context
+from frontdoor.intake.match_steps import candidates_shown
 from frontdoor.matching.keys import record_keys
 from frontdoor.matching.record import MatchRecord
 from frontdoor.matching.selectors import Candidate
-from frontdoor.people import forms
 from frontdoor.people.chronology import categories as chronology_categories
 from frontdoor.people.chronology import chronology_for, record_ids_for
-from frontdoor.people.forms import ChronologyFilterForm
 from frontdoor.people.models import Person, PersonKind
-from frontdoor.people.record_views import child_record_context
 from frontdoor.people.sections import child_sections_context
 from frontdoor.web.pages import log_view
 

@@ -1,20 +1,21 @@
-"""The MASH reads the enquiry page and the API share (frontdoor.mash.selectors)."""
+"""The transfer rule (frontdoor.transfers.selectors), and the enquiry detail the MASH's page
+and the API share (frontdoor.mash.selectors), which shows it through the registry."""
 
 from __future__ import annotations
 
 import pytest
 
 from frontdoor.mash.models import Decision
-from frontdoor.mash.selectors import (
+from frontdoor.mash.selectors import enquiry_detail
+from frontdoor.testing.factories import local
+from frontdoor.transfers.models import TransferStatus
+from frontdoor.transfers.selectors import (
     IN_PROGRESS,
     NOT_SIGNED_OFF,
     NOT_TO_ASSESSMENT,
-    enquiry_detail,
     transfer_refusal,
     transferable_decisions,
 )
-from frontdoor.testing.factories import local
-from frontdoor.transfers.models import TransferStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,14 @@ def test_the_enquiry_detail_holds_the_decision_its_clock_and_that_it_may_be_tran
     assert shown.transfer_refused is None
     assert [t for t, _clock in shown.transfers] == []
     assert shown.past_decisions == []
+
+
+def test_the_enquiry_detail_shows_its_transfers_and_refuses_a_second_through_the_rule(
+    transferred, mash_worker
+):
+    transfer = transferred(outcome="s17")
+
+    shown = enquiry_detail(transfer.referral.enquiry, mash_worker, LATER)
+
+    assert [t for t, _clock in shown.transfers] == [transfer]
+    assert shown.transfer_refused == IN_PROGRESS
