@@ -16,6 +16,7 @@ from frontdoor.assessments.models import Assessment, AssessmentStatus
 from frontdoor.assessments.selectors import assessment_clock
 from frontdoor.clocks import ClockReading, ClockState
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.states import state_counts, with_clock
 
 IN_PROGRESS = "Assessment in progress"
 AWAITING_AUTHORISATION = "Assessment awaiting authorisation"
@@ -99,6 +100,23 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
+    """For the overview: open assessments by clock state, counted in the database as
+    ``everything`` reads them (those awaiting authorisation have no clock)."""
+    in_progress = with_clock(
+        Assessment.objects.filter(status=AssessmentStatus.IN_PROGRESS),
+        started="referral_at",
+        due="due_at",
+        done="completed_at",
+        fraction="policy__due_soon_fraction",
+    )
+    waiting = Assessment.objects.filter(status=AssessmentStatus.SUBMITTED).count()
+    return {
+        IN_PROGRESS: state_counts(in_progress, now),
+        AWAITING_AUTHORISATION: {ClockState.NO_CLOCK: waiting} if waiting else {},
+    }
+
+
 SOURCE = QueueSource(
     key="assessments",
     stages=STAGES,
@@ -106,4 +124,5 @@ SOURCE = QueueSource(
     mine=mine,
     everything=everything,
     timeliness=timeliness,
+    counts=counts,
 )
