@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Role
+from frontdoor.clocks import ClockState
 from frontdoor.escalations.access import (
     MANAGER_ROLES,
     PRACTITIONER_ROLES,
@@ -25,7 +26,6 @@ from frontdoor.escalations.models import (
     StageResult,
 )
 from frontdoor.escalations.selectors import current_clock, current_stage
-from frontdoor.clocks import ClockState
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
 from frontdoor.work.states import state_counts_by, with_clock
 
