@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
@@ -24,9 +24,12 @@ STAGES = (IN_PROGRESS, AWAITING_AUTHORISATION)
 
 
 def _items(qs: QuerySet[Assessment], now: datetime) -> Iterable[WorkItem]:
-    qs = qs.filter(
-        status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED]
-    ).select_related("child", "worker", "transfer", "completed_by")
+    # The transfer only for its rating: annotated, not a whole transfer row for each item.
+    qs = (
+        qs.filter(status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED])
+        .select_related("child", "worker", "completed_by")
+        .annotate(transfer_rating=F("transfer__rating"))
+    )
     # A handful of policy versions, each read once, not a copy of the rules on every row.
     qs = qs.prefetch_related("policy")
     for assessment in qs:
@@ -44,7 +47,7 @@ def _items(qs: QuerySet[Assessment], now: datetime) -> Iterable[WorkItem]:
             stage,
             assessment.child,
             assessment.reference,
-            assessment.transfer.rating,
+            assessment.transfer_rating,
             reading,
             reverse("assessment-detail", args=[assessment.pk]),
             str(owner),
