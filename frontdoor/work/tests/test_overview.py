@@ -3,6 +3,7 @@ with every figure explained."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -113,7 +114,8 @@ def test_within_read_once_a_reading_is_computed_once_per_key() -> None:
     assert calls == ["a", "a"]  # outside: computed every time
     calls.clear()
     with read_once():
-        assert [once(k, lambda k=k: compute(k)) for k in ("a", "b", "a", "b")] == list("ABAB")
+        read = [once(k, functools.partial(compute, k)) for k in ("a", "b", "a", "b")]
+        assert read == list("ABAB")
     assert calls == ["a", "b"]
     calls.clear()
     with read_once():  # a new overview reads afresh
