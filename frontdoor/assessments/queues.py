@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
@@ -16,6 +16,7 @@ from frontdoor.assessments.models import Assessment, AssessmentStatus
 from frontdoor.assessments.selectors import assessment_clock
 from frontdoor.clocks import ClockReading, ClockState
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.states import state_counts, with_clock
 
 IN_PROGRESS = "Assessment in progress"
 AWAITING_AUTHORISATION = "Assessment awaiting authorisation"
@@ -23,9 +24,12 @@ STAGES = (IN_PROGRESS, AWAITING_AUTHORISATION)
 
 
 def _items(qs: QuerySet[Assessment], now: datetime) -> Iterable[WorkItem]:
-    qs = qs.filter(
-        status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED]
-    ).select_related("child", "worker", "transfer", "completed_by")
+    # The transfer only for its rating: annotated, not a whole transfer row for each item.
+    qs = (
+        qs.filter(status__in=[AssessmentStatus.IN_PROGRESS, AssessmentStatus.SUBMITTED])
+        .select_related("child", "worker", "completed_by")
+        .annotate(transfer_rating=F("transfer__rating"))
+    )
     # A handful of policy versions, each read once, not a copy of the rules on every row.
     qs = qs.prefetch_related("policy")
     for assessment in qs:
@@ -43,7 +47,7 @@ def _items(qs: QuerySet[Assessment], now: datetime) -> Iterable[WorkItem]:
             stage,
             assessment.child,
             assessment.reference,
-            assessment.transfer.rating,
+            assessment.transfer_rating,
             reading,
             reverse("assessment-detail", args=[assessment.pk]),
             str(owner),
@@ -99,6 +103,23 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
+    """For the overview: open assessments by clock state, counted in the database as
+    ``everything`` reads them (those awaiting authorisation have no clock)."""
+    in_progress = with_clock(
+        Assessment.objects.filter(status=AssessmentStatus.IN_PROGRESS),
+        started="referral_at",
+        due="due_at",
+        done="completed_at",
+        fraction="policy__due_soon_fraction",
+    )
+    waiting = Assessment.objects.filter(status=AssessmentStatus.SUBMITTED).count()
+    return {
+        IN_PROGRESS: state_counts(in_progress, now),
+        AWAITING_AUTHORISATION: {ClockState.NO_CLOCK: waiting} if waiting else {},
+    }
+
+
 SOURCE = QueueSource(
     key="assessments",
     stages=STAGES,
@@ -106,4 +127,5 @@ SOURCE = QueueSource(
     mine=mine,
     everything=everything,
     timeliness=timeliness,
+    counts=counts,
 )

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import Role
+from frontdoor.clocks import ClockState
 from frontdoor.escalations.access import (
     MANAGER_ROLES,
     PRACTITIONER_ROLES,
@@ -26,6 +27,7 @@ from frontdoor.escalations.models import (
 )
 from frontdoor.escalations.selectors import current_clock, current_stage
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.states import state_counts_by, with_clock
 
 STAGE = EscalationStageName
 QUEUE_STAGES: dict[str, str] = {
@@ -117,6 +119,28 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
+    """For the overview: open escalations by their current stage and its clock's state,
+    counted in the database as ``everything`` reads them (no stage row: no clock)."""
+
+    def current(field: str) -> Subquery:
+        return Subquery(
+            EscalationStage.objects.filter(
+                escalation=OuterRef("pk"), stage=OuterRef("stage")
+            ).values(field)[:1]
+        )
+
+    clocked = with_clock(
+        Escalation.objects.filter(status=EscalationStatus.OPEN),
+        started=current("started_at"),
+        due=current("due_at"),
+        done=current("responded_at"),
+        fraction=current("policy__due_soon_fraction"),
+    )
+    by_stage = state_counts_by(clocked, now, "stage")
+    return {QUEUE_STAGES[stage]: states for stage, states in by_stage.items()}
+
+
 SOURCE = QueueSource(
     key="escalations",
     stages=tuple(QUEUE_STAGES.values()),
@@ -124,4 +148,5 @@ SOURCE = QueueSource(
     mine=my_items,
     everything=everything,
     timeliness=timeliness,
+    counts=counts,
 )

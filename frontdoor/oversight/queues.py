@@ -20,7 +20,7 @@ from frontdoor.oversight.selectors import (
     case_supervisions,
     open_actions,
 )
-from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, once, timeliness_of
 from frontdoor.work.states import state_counts, with_clock
 
 SUPERVISION_DUE = "Case supervision due"
@@ -54,16 +54,21 @@ def _action_items(actions: Iterable[SupervisionAction], now: datetime) -> Iterab
         )
 
 
+def _case_totals(now: datetime) -> dict[ClockState, int]:
+    """Every allocated case's supervision clock by state: read once for an overview's open
+    work and its "overdue now" (``work.queues.once``)."""
+    return once(
+        ("supervision case states", now),
+        lambda: case_state_totals(allocated_children(), now),
+    )
+
+
 def team(user: Any, now: datetime) -> Iterable[WorkItem]:
     """For a manager: their team's cases whose supervision is due soon or overdue."""
     if not can(user, Perm.SUPERVISION_RECORD):
         return []
-    cases = case_supervisions(allocated_children(supervised_workers(user)), now)
-    return [
-        _case_item(case, reverse("supervision-new", args=[case.child.pk]))
-        for case in cases
-        if case.reading.state in PRESSING
-    ]
+    cases = case_supervisions(allocated_children(supervised_workers(user)), now, PRESSING)
+    return [_case_item(case, reverse("supervision-new", args=[case.child.pk])) for case in cases]
 
 
 def mine(user: Any, now: datetime) -> Iterable[WorkItem]:
@@ -94,7 +99,7 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     )
     # A case's supervision clock has no row until the supervision is held: the cases overdue
     # now are counted from the clocks themselves.
-    overdue_now = case_state_totals(allocated_children(), now).get(ClockState.OVERDUE, 0)
+    overdue_now = _case_totals(now).get(ClockState.OVERDUE, 0)
     return [
         Timeliness(
             held.clock,
@@ -127,7 +132,7 @@ def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
         fraction="supervision__policy__due_soon_fraction",
     )
     return {
-        SUPERVISION_DUE: case_state_totals(allocated_children(), now),
+        SUPERVISION_DUE: _case_totals(now),
         ACTION_OPEN: state_counts(actions, now),
     }
 

@@ -3,7 +3,7 @@ and what a child's page shows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,26 +123,38 @@ class CaseSupervision:
     reading: ClockReading
 
 
-def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSupervision]:
-    """The supervision clock of each allocated child in ``children``, soonest due first."""
+def case_supervisions(
+    children: QuerySet[Person], now: datetime, states: Collection[ClockState] | None = None
+) -> list[CaseSupervision]:
+    """The supervision clock of each allocated child in ``children``, soonest due first;
+    with ``states``, only the cases whose clock is in one of them.
+
+    The clocks are read from plain values (each case's allocation and its last supervision's
+    start, due time and policy version); the children and their last supervisions are loaded
+    only for the cases kept, so a team queue that shows the pressing few reads no others."""
     rows = list(
         children.filter(allocated_worker__isnull=False)
-        .select_related("allocated_worker", "allocated_worker__team")
         .annotate(
             allocation_at=_allocation_subquery(),
-            last_supervision_id=Subquery(
-                SupervisionRecord.objects.filter(child=OuterRef("pk"))
-                .order_by("-held_at", "-id")
-                .values("id")[:1]
-            ),
+            last_id=_last_supervision("id"),
+            last_held_at=_last_supervision("held_at"),
+            last_due_at=_last_supervision("next_due_at"),
+            last_policy_id=_last_supervision("policy_id"),
+        )
+        .values_list(
+            "pk",
+            "created_at",
+            "allocation_at",
+            "last_id",
+            "last_held_at",
+            "last_due_at",
+            "last_policy_id",
         )
     )
-    last = (
-        SupervisionRecord.objects.select_related("policy")
-        .defer(*_NOTES, *_POLICY_RULES)
-        .in_bulk([r.last_supervision_id for r in rows if r.last_supervision_id])
+    versions = list(
+        PolicyVersion.objects.defer("office_hours").order_by("-effective_from", "-version")
     )
-    versions = list(PolicyVersion.objects.order_by("-effective_from", "-version"))
+    by_pk = {v.pk: v for v in versions}
 
     def policy_at(at: datetime) -> PolicyVersion:
         # The versions read once for the whole list (as ``policy_in_force`` would answer).
@@ -156,19 +168,38 @@ def case_supervisions(children: QuerySet[Person], now: datetime) -> list[CaseSup
             parsed[policy.pk] = rules_for(policy)
         return parsed[policy.pk]
 
+    kept: list[tuple[int, datetime, int | None, ClockReading]] = []
+    for pk, created_at, allocation, last_id, held_at, due_at, policy_id in rows:
+        started = allocation or created_at
+        # As ``supervision_clock``: from the last supervision if held since the allocation.
+        if last_id is not None and held_at >= started:
+            policy = by_pk.get(policy_id) or PolicyVersion.objects.get(pk=policy_id)
+            reading = clock_reading(policy, held_at, due_at, None, now)
+        else:
+            policy = policy_at(started)
+            due = rules_of(policy).due(CLOCK, started)
+            reading = clock_reading(policy, started, due, None, now)
+        if states is None or reading.state in states:
+            kept.append((pk, started, last_id, reading))
+    people = Person.objects.select_related("allocated_worker", "allocated_worker__team").in_bulk(
+        [pk for pk, *_ in kept]
+    )
+    last = (
+        SupervisionRecord.objects.select_related("policy")
+        .defer(*_NOTES, *_POLICY_RULES)
+        .in_bulk([last_id for _, _, last_id, _ in kept if last_id])
+    )
     cases = []
-    for child in rows:
-        started = child.allocation_at or child.created_at
-        previous = last.get(child.last_supervision_id)
-        clock = supervision_clock(started, previous, policy_at, rules_of)
+    for pk, started, last_id, reading in kept:
+        child = people[pk]
         assert child.allocated_worker is not None
         cases.append(
             CaseSupervision(
                 child=child,
                 worker=child.allocated_worker,
                 allocated_at=started,
-                last=previous,
-                reading=clock_reading(clock.policy, clock.started_at, clock.due_at, None, now),
+                last=last.get(last_id) if last_id else None,
+                reading=reading,
             )
         )
     return sorted(cases, key=_due_first)

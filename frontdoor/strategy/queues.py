@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from frontdoor.accounts.access import Perm, can
 from frontdoor.accounts.models import TeamKind
+from frontdoor.clocks import ClockState, evaluate
+from frontdoor.policies.models import PolicyVersion
+from frontdoor.policies.rules import Rules, rules_for
 from frontdoor.strategy.access import visible_discussions, visible_s47s
 from frontdoor.strategy.models import (
     DiscussionStatus,
@@ -20,6 +24,7 @@ from frontdoor.strategy.models import (
 )
 from frontdoor.strategy.selectors import action_clock, discussion_clock, icpc_clock, minutes_clock
 from frontdoor.work.queues import QueueSource, Timeliness, WorkItem, timeliness_of
+from frontdoor.work.states import state_counts, with_clock
 
 KEY = "strategy"
 
@@ -185,6 +190,76 @@ def timeliness(since: datetime, now: datetime) -> list[Timeliness]:
     ]
 
 
+def _action_counts(now: datetime) -> dict[ClockState, int]:
+    """Open actions by clock state. An action is due at the end of its due day in its
+    discussion's policy calendar, which is stored on no row, so the few open actions are read
+    as plain values (each policy version's rules parsed once) and their clocks read here."""
+    rows = StrategyAction.objects.filter(completed_at__isnull=True).values_list(
+        "created_at", "due_on", "discussion__policy_id"
+    )
+    versions: dict[int, PolicyVersion] = {}
+    parsed: dict[int, Rules] = {}
+    counts: dict[ClockState, int] = {}
+    for created_at, due_on, policy_id in rows:
+        if policy_id not in parsed:
+            versions[policy_id] = PolicyVersion.objects.get(pk=policy_id)
+            parsed[policy_id] = rules_for(versions[policy_id])
+        state = evaluate(
+            started_at=created_at,
+            due_at=parsed[policy_id].calendar.end_of_local_day(due_on),
+            completed_at=None,
+            now=now,
+            due_soon_fraction=versions[policy_id].due_soon_fraction,
+        ).state
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def counts(now: datetime) -> dict[str, dict[ClockState, int]]:
+    """For the overview: each stage's open items by clock state, counted in the database
+    (``frontdoor.work.states``) as ``everything`` reads them, actions apart
+    (``_action_counts``)."""
+    fraction = "policy__due_soon_fraction"
+    to_hold = with_clock(
+        StrategyDiscussion.objects.filter(status=DiscussionStatus.CONVENED),
+        started="decided_at",
+        due="due_at",
+        done="held_at",
+        fraction=fraction,
+    )
+    # Held discussions with no minutes policy have no minutes clock and are not listed.
+    minutes = with_clock(
+        StrategyDiscussion.objects.filter(
+            status=DiscussionStatus.HELD,
+            minutes_sent_at__isnull=True,
+            held_at__isnull=False,
+            minutes_policy__isnull=False,
+        ),
+        started="held_at",
+        due="minutes_due_at",
+        done="minutes_sent_at",
+        fraction="minutes_policy__due_soon_fraction",
+    )
+    # No clock once the enquiry's outcome is that no conference is needed (``icpc_clock``).
+    conferences = with_clock(
+        S47Enquiry.objects.filter(closed_at__isnull=True),
+        started=Coalesce("last_discussion__held_at", "started_at"),
+        due=Case(
+            When(icpc_needed=False, then=Value(None, DateTimeField())),
+            default=F("icpc_due_at"),
+            output_field=DateTimeField(),
+        ),
+        done="conference__held_at",
+        fraction=fraction,
+    )
+    return {
+        Stage.TO_HOLD: state_counts(to_hold, now),
+        Stage.MINUTES: state_counts(minutes, now),
+        Stage.ACTION: _action_counts(now),
+        Stage.CONFERENCE: state_counts(conferences, now),
+    }
+
+
 SOURCE = QueueSource(
     key=KEY,
     stages=Stage.ORDER,
@@ -192,4 +267,5 @@ SOURCE = QueueSource(
     mine=mine,
     everything=everything,
     timeliness=timeliness,
+    counts=counts,
 )

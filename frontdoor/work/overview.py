@@ -32,6 +32,7 @@ from frontdoor.work.queues import (
     count_by_state,
     open_screening,
     queue_sources,
+    read_once,
     timeliness_of,
 )
 from frontdoor.work.states import state_counts, with_clock
@@ -279,14 +280,16 @@ def source_stage_counts(source: QueueSource, now: datetime) -> list[StageCounts]
 
 
 def front_door_overview(now: datetime, period_days: int = OVERVIEW_DEFAULT_PERIOD) -> Overview:
-    """Counts of open work by stage and clock state, and timeliness over the last period."""
-    stages = front_door_stage_counts(now)
-    for source in queue_sources():
-        stages += source_stage_counts(source, now)
+    """Counts of open work by stage and clock state, and timeliness over the last period
+    (a reading the sources share between the two, read once: ``read_once``)."""
     since = now - timedelta(days=period_days)
-    timeliness = front_door_timeliness(since, now)
-    for source in queue_sources():
-        timeliness += source.timeliness(since, now)
+    with read_once():
+        stages = front_door_stage_counts(now)
+        for source in queue_sources():
+            stages += source_stage_counts(source, now)
+        timeliness = front_door_timeliness(since, now)
+        for source in queue_sources():
+            timeliness += source.timeliness(since, now)
     return Overview(
         stages=stages,
         timeliness=timeliness,

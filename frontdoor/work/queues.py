@@ -7,10 +7,12 @@ own policy version. The overview counts open work by clock state in the database
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -296,6 +298,32 @@ def queue_source_register(source: QueueSource) -> None:
 
 def queue_sources() -> list[QueueSource]:
     return list(_SOURCES.values())
+
+
+T = TypeVar("T")
+
+_READ_ONCE: ContextVar[dict[Hashable, Any] | None] = ContextVar("queue_read_once", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within it, ``once`` computes each key once: one overview asks a source for its counts
+    and its timeliness, and both may need the same reading (the supervision clocks)."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def once(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, read once for ``key`` within ``read_once`` (every time outside it)."""
+    memo = _READ_ONCE.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _sorted(items: Iterable[WorkItem]) -> list[WorkItem]:

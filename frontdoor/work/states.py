@@ -88,7 +88,8 @@ def state_counts_by(
     qs: QuerySet[Any], now: datetime, by: str | None
 ) -> dict[Any, dict[ClockState, int]]:
     """``state_counts`` for each value of the column ``by`` (all rows under None when
-    ``by`` is None), in one query (and one more for rows on the due-soon boundary)."""
+    ``by`` is None), in one query (and one more only when some rows are on the due-soon
+    boundary)."""
     gap = ExpressionWrapper(
         EpochSeconds(F("clock_due"))
         - Value(now.timestamp())
@@ -99,6 +100,7 @@ def state_counts_by(
     timed = Q(clock_due__isnull=False)
     finished = timed & Q(clock_done__isnull=False)
     running = timed & Q(clock_done__isnull=True) & Q(clock_due__gte=now)
+    near_boundary = Q(clock_gap__gt=-BAND, clock_gap__lt=BAND)
     rows = (
         qs.order_by()
         .values("clock_group")
@@ -109,13 +111,18 @@ def state_counts_by(
             overdue=Count("pk", filter=timed & Q(clock_done__isnull=True, clock_due__lt=now)),
             due_soon=Count("pk", filter=running & Q(clock_gap__lte=-BAND)),
             on_time=Count("pk", filter=running & Q(clock_gap__gte=BAND)),
+            near=Count("pk", filter=running & near_boundary),
         )
     )
     counts: dict[Any, dict[ClockState, int]] = {}
+    any_near = False
     for row in rows:
         group = row.pop("clock_group")
+        any_near = any_near or bool(row.pop("near"))
         counts[group] = {ClockState(state): n for state, n in row.items() if n}
-    near = qs.filter(running & Q(clock_gap__gt=-BAND, clock_gap__lt=BAND)).values_list(
+    if not any_near:
+        return counts
+    near = qs.filter(running & near_boundary).values_list(
         "clock_group", "clock_started", "clock_due", "clock_fraction"
     )
     for group, started, due, fraction in near:

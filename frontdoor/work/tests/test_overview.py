@@ -3,6 +3,7 @@ with every figure explained."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from frontdoor.testing.factories import contact_recorded, local, screened
 from frontdoor.testing.fixtures import client_for
 from frontdoor.work.overview import OVERVIEW_PERIODS, front_door_overview
-from frontdoor.work.queues import Timeliness
+from frontdoor.work.queues import Timeliness, once, read_once
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,39 @@ def test_the_api_offers_the_same_periods_as_the_page() -> None:
     from frontdoor.api.schemas import OverviewPeriod
 
     assert tuple(int(p) for p in OverviewPeriod) == OVERVIEW_PERIODS
+
+
+def test_within_read_once_a_reading_is_computed_once_per_key() -> None:
+    calls: list[str] = []
+
+    def compute(key: str) -> str:
+        calls.append(key)
+        return key.upper()
+
+    assert once("a", lambda: compute("a")) == "A"
+    assert once("a", lambda: compute("a")) == "A"
+    assert calls == ["a", "a"]  # outside: computed every time
+    calls.clear()
+    with read_once():
+        read = [once(k, functools.partial(compute, k)) for k in ("a", "b", "a", "b")]
+        assert read == list("ABAB")
+    assert calls == ["a", "b"]
+    calls.clear()
+    with read_once():  # a new overview reads afresh
+        once("a", lambda: compute("a"))
+    assert calls == ["a"]
+
+
+def test_the_overview_reads_the_supervision_clocks_once(monkeypatch: Any) -> None:
+    from frontdoor.oversight import queues as supervision
+
+    calls: list[Any] = []
+    real = supervision.case_state_totals
+
+    def counted(children: Any, now: Any) -> Any:
+        calls.append(now)
+        return real(children, now)
+
+    monkeypatch.setattr(supervision, "case_state_totals", counted)
+    front_door_overview(NOW)
+    assert calls == [NOW]

@@ -166,3 +166,19 @@ def test_supervision_clocks_count_as_they_read(demo: None, now: Any) -> None:
     counts = supervision.counts(now)
     assert counts[supervision.ACTION_OPEN] == dict(Counter(actions))
     assert counts[supervision.SUPERVISION_DUE] == dict(Counter(c.reading.state for c in cases))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("now", MOMENTS)
+def test_each_source_counts_its_stages_as_its_items_read(demo: None, now: Any) -> None:
+    counted_sources = {s.key for s in queues.queue_sources() if s.counts is not None}
+    assert counted_sources >= {"assessments", "escalations", "strategy", "supervision"}
+    for source in queues.queue_sources():
+        assert source.counts is not None, source.key
+        items = list(source.everything(now))
+        assert items, f"the demo has open {source.key} work"
+        counted = source.counts(now)
+        assert set(counted) <= set(source.stages), source.key
+        for stage in source.stages:
+            read = Counter(i.reading.state for i in items if i.stage == stage)
+            assert counted.get(stage, {}) == dict(read), (source.key, stage)
