@@ -630,13 +630,41 @@ def api_headers(token: str, key: str) -> dict[str, str]:
     }
 
 
-_FIRST = ["Sam", "Alex", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie", "Robin", "Kai"]
-_LAST = ["Jones", "Smith", "Patel", "Khan", "Brown", "Wilson", "Evans", "Taylor", "Nowak"]
+_FIRST = [
+    "Sam", "Alex", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Jamie", "Robin", "Kai",
+    "Noah", "Isla", "Leo", "Ava", "Finn", "Maya", "Ezra", "Ruby", "Theo", "Zara",
+]  # fmt: skip
+# Family names and postcodes are drawn from thousands, as in a real caseload: the worker
+# looks for each child among the known records sharing a name, date or postcode key
+# (frontdoor.matching), and a few shared names (every child a Jones at PE1 1XX) would make
+# each conversion score the most candidates the matcher allows, so the drain, not the proof,
+# would take the run's time (3,000 waiting on PostgreSQL took over three minutes).
+_FAMILY_START = [
+    "Bar", "Cal", "Dun", "Fen", "Gor", "Hal", "Kir", "Lom", "Mor", "Nes",
+    "Pel", "Ros", "Sel", "Tor", "Wex", "Vin", "Jub", "Quil", "Zan", "Rad",
+]  # fmt: skip
+_FAMILY_MIDDLE = ["b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v"]
+_FAMILY_END = [
+    "by", "ton", "well", "ford", "ham", "ley", "wick", "more", "stone", "field",
+    "dale", "croft", "worth", "shaw", "land",
+]  # fmt: skip
+
+
+def _family_name(rng: random.Random) -> str:
+    """One of 3,600 family names (about 2,500 sounds)."""
+    middle = rng.choice(_FAMILY_MIDDLE)
+    return f"{rng.choice(_FAMILY_START)}e{middle}{rng.choice(_FAMILY_END)}"
+
+
+def _postcode(rng: random.Random) -> str:
+    """One of about 20,000 Peterborough postcodes."""
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"PE{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
 def referral_document(tag: str, rng: random.Random) -> dict[str, Any]:
     """A valid referral naming one to three children; about one in six has no email."""
-    last_name = rng.choice(_LAST)
+    last_name = _family_name(rng)
     children = []
     for index in range(rng.choice([1, 1, 1, 2, 3])):
         child: dict[str, Any] = {
@@ -647,7 +675,9 @@ def referral_document(tag: str, rng: random.Random) -> dict[str, Any]:
             ).isoformat(),
         }
         if index == 0 and rng.random() < 0.5:
-            child.update(address_line_1="1 High Street", town="Peterborough", postcode="PE1 1XX")
+            child.update(
+                address_line_1="1 High Street", town="Peterborough", postcode=_postcode(rng)
+            )
         children.append(child)
     if rng.random() < 1 / 6:
         referrer: dict[str, Any] = {"kind": "public", "relationship": "acquaintance"}

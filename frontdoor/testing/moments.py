@@ -184,6 +184,17 @@ CLOCK_SENSITIVE: tuple[str, ...] = (
 )
 
 
+#: Modules under a ``CLOCK_SENSITIVE`` path that pin the clock for every test themselves
+#: (``time_machine.travel`` around the whole module, its fixtures included), so the moment a
+#: run starts at cannot reach them: they run once, with the full suite.
+CLOCK_PINNED: tuple[str, ...] = ("frontdoor/work/tests/test_states.py",)
+
+#: The parameter id of a browser journey run without JavaScript: the moment does not change
+#: what a page without JavaScript does (the with-JavaScript variant of the same journey runs
+#: at each moment), so it runs once, with the full suite.
+WITHOUT_JS = "without-js"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     moments = pytest.mark.moments
     root = config.rootpath
@@ -192,5 +203,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             path = item.path.relative_to(root).as_posix()
         except ValueError:
             continue
-        if path.startswith(CLOCK_SENSITIVE):
-            item.add_marker(moments)
+        if not path.startswith(CLOCK_SENSITIVE) or path.startswith(CLOCK_PINNED):
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and WITHOUT_JS in callspec.id:
+            continue
+        item.add_marker(moments)

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import DateTimeField, FloatField, Value
 from django.test.utils import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,6 +108,23 @@ def test_on_the_due_soon_boundary_to_the_microsecond(fraction: float, us: int) -
     expected = ClockState.ON_TIME if us < 0 else ClockState.DUE_SOON
     assert _read(started, due, None, fraction, now) == {expected: 1}
     assert _counted(started, due, None, fraction, now) == {expected: 1}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pinned_clock() -> Iterator[None]:
+    """The whole module, the demo's generation included, runs at ``NOW``.
+
+    Every reading here takes its moment as an argument, so the moment a run starts at
+    (``pytest --at``) could only reach the tests through a wall-clock read somewhere in the
+    demo's generation: pinned, it cannot, and the module is not among those ``.ci/run`` runs
+    at each moment (``frontdoor.testing.moments.CLOCK_PINNED``).
+    """
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+def test_the_module_runs_at_its_own_moment() -> None:
+    assert NOW <= timezone.now() < NOW + timedelta(hours=1)
 
 
 @pytest.fixture(scope="module")
