@@ -9,13 +9,13 @@ import pytest
 
 from frontdoor.matching.keys import search_keys, stored_keys
 from frontdoor.matching.models import MatchKey
-from frontdoor.matching.services import person_keys
 from frontdoor.matching.selectors import (
     candidates_for,
     people_for_matching,
     record_for_person,
     records_for_ids,
 )
+from frontdoor.matching.services import person_keys
 from frontdoor.people.households import AdultDetails, adult_create
 from frontdoor.people.models import Address, Alias, Person
 from frontdoor.people.services import child_create
