@@ -103,6 +103,25 @@ def record_for_person(person: Person) -> MatchRecord:
     )
 
 
+def record_for_new_person(person: Person, addresses: Sequence[Address]) -> MatchRecord:
+    """A person just created, as ``record_for_person`` would read them back: no aliases yet,
+    and ``addresses`` (current first) the ones written with them."""
+    return _record(
+        person.pk,
+        (
+            person.first_name,
+            person.last_name,
+            person.date_of_birth,
+            person.expected_date_of_birth,
+            person.sex,
+            person.nhs_number,
+            person.upn,
+        ),
+        (),
+        ((a.line_1, a.line_2, a.town, a.postcode) for a in addresses),
+    )
+
+
 # Current address first: one not moved out of, then the most recently moved into.
 ADDRESS_ORDER = (
     F("moved_out").desc(nulls_first=True),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -11,8 +11,12 @@ from django.utils import timezone
 from frontdoor.audit.services import event_append
 from frontdoor.matching.keys import for_kind, stored_keys
 from frontdoor.matching.models import MatchKey, MatchSettings
-from frontdoor.matching.selectors import people_for_matching, record_for_person
-from frontdoor.people.models import Person
+from frontdoor.matching.selectors import (
+    people_for_matching,
+    record_for_new_person,
+    record_for_person,
+)
+from frontdoor.people.models import Address, Person
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -23,11 +27,17 @@ def person_keys(person: Person) -> set[str]:
     return for_kind(stored_keys(record_for_person(person)), person.kind)
 
 
-def match_keys_refresh(person: Person) -> None:
+def match_keys_refresh(person: Person, created_with: Sequence[Address] | None = None) -> None:
     """Rewrite ``person``'s blocking keys (inside the caller's transaction).
 
-    A merged record has none: it is no longer searched.
+    A merged record has none: it is no longer searched. ``created_with``: the person was
+    just created, with these addresses (current first); it has no keys and no aliases yet,
+    so its keys are written from what is in memory without reading anything back.
     """
+    if created_with is not None:
+        keys = for_kind(stored_keys(record_for_new_person(person, created_with)), person.kind)
+        MatchKey.objects.bulk_create([MatchKey(person=person, key=k) for k in sorted(keys)])
+        return
     MatchKey.objects.filter(person=person).delete()
     if person.merged_into_id is not None:
         return

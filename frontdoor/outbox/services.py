@@ -133,7 +133,9 @@ def message_enqueue(
         errors["about"] = "Keep what the message is about to 80 characters or fewer"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    # One insert is atomic on its own: no savepoint inside the caller's transaction (an error
+    # still rolls the caller back, and the after-commit hook is dropped with it).
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             kind=kind,
             to=to,
@@ -193,7 +195,10 @@ def message_deliver(
     """
     explicit_now = now is not None
     now = now or timezone.now()
-    with transaction.atomic():
+    # The worker calls this outside any transaction; inside one (a caller delivering many
+    # messages in its own transaction) the claim and the outcome need no savepoints: nothing
+    # here catches an error raised inside them.
+    with transaction.atomic(savepoint=False):
         message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None:
             logger.warning("outbox: message %s does not exist", message_id)
@@ -234,7 +239,7 @@ def message_deliver(
         return _record_failure(message=message, claim=claim, error=error, at=finished)
 
     finished = now if explicit_now else timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         Message.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(
             status=MessageStatus.SENT, sent_at=finished, provider_id=provider_id[:200]
         )

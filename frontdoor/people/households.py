@@ -128,14 +128,17 @@ def adult_create(*, details: AdultDetails, by: User | None, at: datetime | None 
             sex=details.sex or Sex.UNKNOWN,
             created_at=at,
         )
+        addresses: list[Address] = []
         if details.postcode or details.address_line_1:
-            Address.objects.create(
-                person=adult,
-                line_1=details.address_line_1.strip() or "Not given",
-                town=details.town.strip(),
-                postcode=postcode_normalise(details.postcode),
+            addresses.append(
+                Address.objects.create(
+                    person=adult,
+                    line_1=details.address_line_1.strip() or "Not given",
+                    town=details.town.strip(),
+                    postcode=postcode_normalise(details.postcode),
+                )
             )
-        person_changed(adult)
+        person_changed(adult, created_with=addresses)
         event_append(
             record=adult,
             action="person.created",

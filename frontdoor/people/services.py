@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -24,20 +24,26 @@ if TYPE_CHECKING:
 
 #: Called with a person whose identifying details were created or changed, inside the
 #: writer's transaction: the matcher registers its key refresh from its ``ready()``, so the
-#: children app never imports the matcher above it (docs/adr/0021).
-_ON_CHANGE: list[Callable[[Person], None]] = []
+#: children app never imports the matcher above it (docs/adr/0021). The second argument is
+#: ``None`` for a stored person whose details changed; for a person just created it is the
+#: addresses written with them (a new person has no aliases and nothing filed under it yet,
+#: so a hook need not read them back).
+PersonHook = Callable[[Person, Sequence[Address] | None], None]
+_ON_CHANGE: list[PersonHook] = []
 
 
-def person_changed_register(hook: Callable[[Person], None]) -> None:
-    """Call ``hook(person)`` whenever a person's details are written (once per hook)."""
+def person_changed_register(hook: PersonHook) -> None:
+    """Call ``hook(person, created_with)`` whenever a person's details are written (once per
+    hook)."""
     if hook not in _ON_CHANGE:
         _ON_CHANGE.append(hook)
 
 
-def person_changed(person: Person) -> None:
-    """Tell every registered hook that ``person``'s details were written."""
+def person_changed(person: Person, created_with: Sequence[Address] | None = None) -> None:
+    """Tell every registered hook that ``person``'s details were written; ``created_with``:
+    the person was just created, with these addresses (current first)."""
     for hook in _ON_CHANGE:
-        hook(person)
+        hook(person, created_with)
 
 
 @dataclass(frozen=True)
@@ -94,15 +100,18 @@ def child_create(
         nhs_number=nhs_number_normalise(details.nhs_number),
         created_at=at,
     )
+    addresses: list[Address] = []
     if details.postcode or details.address_line_1:
-        Address.objects.create(
-            person=child,
-            line_1=details.address_line_1 or "Not given",
-            town=details.town,
-            postcode=postcode_normalise(details.postcode),
-            moved_in=None,
+        addresses.append(
+            Address.objects.create(
+                person=child,
+                line_1=details.address_line_1 or "Not given",
+                town=details.town,
+                postcode=postcode_normalise(details.postcode),
+                moved_in=None,
+            )
         )
-    person_changed(child)
+    person_changed(child, created_with=addresses)
     event_append(
         record=child,
         action="person.created",

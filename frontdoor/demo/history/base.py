@@ -122,6 +122,7 @@ class _Base:
         self.recent_times: list[datetime] = []
         self.child_keys = 0
         self.due_soon_fraction = 0.25
+        self.due_soon_fractions: dict[int, float] = {}  # by policy version id
         self.target_state = ""  # the clock state a top-up journey was held in
         self._load_people()
         # Its own stream, so referrals from outside do not shift the rest of the history.

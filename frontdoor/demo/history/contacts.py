@@ -298,7 +298,9 @@ class _Contacts(_Enquiries):
                 received_at, channel, source, family, concern, immediate, consent, referrer,
                 repeat, officer, recorded,
             )  # fmt: skip
-        self.due_soon_fraction = contact.policy.due_soon_fraction
+        if contact.policy_id not in self.due_soon_fractions:  # one read per policy version
+            self.due_soon_fractions[contact.policy_id] = contact.policy.due_soon_fraction
+        self.due_soon_fraction = self.due_soon_fractions[contact.policy_id]
         links_qs = ContactChild.objects.filter(contact=contact).order_by("id")
         links = list(links_qs if repeat else links_qs.select_related("child"))
         if not repeat:

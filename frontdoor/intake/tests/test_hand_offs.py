@@ -51,7 +51,9 @@ def test_a_referral_no_stage_takes_is_refused_and_nothing_is_kept(monkeypatch, c
 def test_the_matcher_hears_of_every_new_person(monkeypatch):
     assert match_keys_refresh in people_services._ON_CHANGE
     heard = []
-    monkeypatch.setattr(people_services, "_ON_CHANGE", [heard.append])
+    monkeypatch.setattr(
+        people_services, "_ON_CHANGE", [lambda person, created_with: heard.append(person)]
+    )
 
     link = contact_child_of(contact_recorded())
 

@@ -8,13 +8,16 @@ from typing import Any
 import pytest
 
 from frontdoor.matching.keys import search_keys, stored_keys
+from frontdoor.matching.models import MatchKey
 from frontdoor.matching.selectors import (
     candidates_for,
     people_for_matching,
     record_for_person,
     records_for_ids,
 )
-from frontdoor.people.models import Address, Alias
+from frontdoor.matching.services import person_keys
+from frontdoor.people.households import AdultDetails, adult_create
+from frontdoor.people.models import Address, Alias, Person
 from frontdoor.people.services import child_create
 from frontdoor.testing.factories import child_details
 
@@ -39,6 +42,44 @@ def test_rows_and_models_give_the_same_records(contact_officer: Any) -> None:
     assert len(rows[child.pk].given) == 2
     # The current address comes first, whichever way the database sorts empty dates.
     assert rows[child.pk].postcodes == ("AB1 2CD", "NE1 4ST")
+
+
+def _filed(person: Person) -> set[str]:
+    return set(MatchKey.objects.filter(person=person).values_list("key", flat=True))
+
+
+def test_a_new_person_is_filed_under_the_keys_read_back_from_the_database(
+    contact_officer: Any,
+) -> None:
+    """Creating a person files their keys from memory; they must be the stored record's."""
+    children = [
+        child_create(
+            details=child_details(
+                first_name=" Zoë ", last_name="O'Brien-Smith", nhs_number="943 476 5919"
+            ),
+            by=contact_officer,
+        ),
+        child_create(details=child_details(postcode="", address_line_1=""), by=contact_officer),
+        child_create(
+            details=child_details(
+                first_name="", date_of_birth=None, expected_date_of_birth=date(2099, 9, 1)
+            ),
+            by=contact_officer,
+        ),
+    ]
+    adults = [
+        adult_create(
+            details=AdultDetails(
+                first_name="Grace", last_name="Okafor", postcode="ne1 4st", address_line_1="2 Road"
+            ),
+            by=contact_officer,
+        ),
+        adult_create(details=AdultDetails(first_name="Sam", last_name="Lee"), by=contact_officer),
+    ]
+    for person in children + adults:
+        (stored,) = people_for_matching([person.pk])
+        assert _filed(person) == person_keys(stored)
+        assert _filed(person)
 
 
 def test_a_merged_record_is_not_read(contact_officer: Any) -> None:
