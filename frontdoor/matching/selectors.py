@@ -82,6 +82,19 @@ def _record(
     )
 
 
+def _details(person: Person) -> tuple[str, str, date | None, date | None, str, str, str]:
+    """A person's own details, in the order ``_record`` takes them."""
+    return (
+        person.first_name,
+        person.last_name,
+        person.date_of_birth,
+        person.expected_date_of_birth,
+        person.sex,
+        person.nhs_number,
+        person.upn,
+    )
+
+
 def record_for_person(person: Person) -> MatchRecord:
     """The person with every name and address they have had (aliases, address history).
 
@@ -89,15 +102,7 @@ def record_for_person(person: Person) -> MatchRecord:
     """
     return _record(
         person.pk,
-        (
-            person.first_name,
-            person.last_name,
-            person.date_of_birth,
-            person.expected_date_of_birth,
-            person.sex,
-            person.nhs_number,
-            person.upn,
-        ),
+        _details(person),
         ((a.first_name, a.last_name) for a in person.aliases.all()),
         ((a.line_1, a.line_2, a.town, a.postcode) for a in person.addresses.all()),
     )
@@ -108,15 +113,7 @@ def record_for_new_person(person: Person, addresses: Sequence[Address]) -> Match
     and ``addresses`` (current first) the ones written with them."""
     return _record(
         person.pk,
-        (
-            person.first_name,
-            person.last_name,
-            person.date_of_birth,
-            person.expected_date_of_birth,
-            person.sex,
-            person.nhs_number,
-            person.upn,
-        ),
+        _details(person),
         (),
         ((a.line_1, a.line_2, a.town, a.postcode) for a in addresses),
     )
